@@ -1,0 +1,205 @@
+//! The one error type of keyconv, with a kind a caller can match.
+
+use std::fmt;
+
+use crate::format::Format;
+
+/// Where in the input something went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Location {
+    /// A 1-based line number of a text format.
+    Line(usize),
+    /// A 0-based byte offset into a binary structure (an SSH wire blob, DER).
+    Offset(usize),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Offset(n) => write!(f, "byte {n}"),
+        }
+    }
+}
+
+/// What went wrong. Match on it; new kinds may be added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The passphrase does not decrypt the key.
+    IncorrectPassphrase,
+    /// A PPK file's MAC does not match: the passphrase is wrong or the file was altered.
+    IncorrectPassphraseOrCorrupted,
+    /// The key is encrypted and no passphrase was given.
+    PassphraseRequired,
+    /// The input is not well-formed.
+    Malformed {
+        /// The format being read, when known.
+        format: Option<Format>,
+        /// What is wrong, in words.
+        what: String,
+        /// Where, when known.
+        location: Option<Location>,
+    },
+    /// The input is not in any format keyconv knows.
+    UnrecognizedFormat,
+    /// The format is known, but this build of keyconv cannot read or write it yet.
+    FormatNotSupportedYet(Format),
+    /// The key type is not supported (by keyconv, or by the format at hand).
+    UnsupportedKeyType(String),
+    /// A protection scheme (cipher, KDF, PBE scheme) is not supported.
+    UnsupportedScheme(String),
+    /// The target format cannot hold this key; `suggestion` names formats that can.
+    UnsupportedTarget {
+        /// The target that was asked for.
+        target: Format,
+        /// Why it cannot hold the key.
+        why: String,
+        /// Formats that can.
+        suggestion: String,
+    },
+    /// The file asks for more key-derivation work than keyconv allows without
+    /// `--allow-expensive-kdf` (SPEC §3).
+    KdfTooExpensive {
+        /// The parameter's name as the file spells it.
+        parameter: &'static str,
+        /// Its value in the file.
+        value: u64,
+        /// The largest value allowed.
+        limit: u64,
+    },
+    /// The public and private halves of a key do not belong together.
+    InconsistentKey(String),
+    /// A requested operation or option does not make sense here (a usage error).
+    InvalidRequest(String),
+    /// Refused by a policy (FIPS).
+    Refused(String),
+    /// Reading or writing a file failed.
+    Io(String),
+}
+
+/// keyconv's error: a [`ErrorKind`] and an optional hint for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    hint: Option<String>,
+}
+
+/// `Result` with keyconv's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of this kind, without a hint.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error { kind, hint: None }
+    }
+
+    /// A [`ErrorKind::Malformed`] error.
+    pub fn malformed(format: Format, what: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Malformed {
+            format: Some(format),
+            what: what.into(),
+            location: None,
+        })
+    }
+
+    /// A [`ErrorKind::Malformed`] error at a location.
+    pub fn malformed_at(format: Format, what: impl Into<String>, location: Location) -> Self {
+        Error::new(ErrorKind::Malformed {
+            format: Some(format),
+            what: what.into(),
+            location: Some(location),
+        })
+    }
+
+    /// Adds a hint: what the user can do about it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// What the user can do about it, if keyconv knows.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref().or(match &self.kind {
+            ErrorKind::KdfTooExpensive { .. } => {
+                Some("if you trust this file, pass --allow-expensive-kdf")
+            }
+            ErrorKind::PassphraseRequired => {
+                Some("give --passphrase-file FILE or set KEYCONV_PASSPHRASE")
+            }
+            _ => None,
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::IncorrectPassphrase => f.write_str("incorrect passphrase"),
+            ErrorKind::IncorrectPassphraseOrCorrupted => {
+                f.write_str("incorrect passphrase or corrupted file")
+            }
+            ErrorKind::PassphraseRequired => f.write_str(
+                "key is encrypted: give --passphrase-file FILE or set KEYCONV_PASSPHRASE",
+            ),
+            ErrorKind::Malformed {
+                format,
+                what,
+                location,
+            } => {
+                match format {
+                    Some(format) => write!(f, "malformed {} file: {what}", format.description())?,
+                    None => write!(f, "malformed input: {what}")?,
+                }
+                if let Some(location) = location {
+                    write!(f, " at {location}")?;
+                }
+                Ok(())
+            }
+            ErrorKind::UnrecognizedFormat => f.write_str("not a key file keyconv recognizes"),
+            ErrorKind::FormatNotSupportedYet(format) => {
+                write!(f, "{} files are not supported yet", format.description())
+            }
+            ErrorKind::UnsupportedKeyType(t) => write!(f, "unsupported key type {t}"),
+            ErrorKind::UnsupportedScheme(s) => write!(f, "unsupported scheme: {s}"),
+            ErrorKind::UnsupportedTarget {
+                target,
+                why,
+                suggestion,
+            } => {
+                write!(f, "cannot write {target}: {why}; use {suggestion}")
+            }
+            ErrorKind::KdfTooExpensive {
+                parameter,
+                value,
+                limit,
+            } => write!(
+                f,
+                "{parameter} {value} is above the limit of {limit} (give --allow-expensive-kdf to lift it)"
+            ),
+            ErrorKind::InconsistentKey(what) => {
+                write!(
+                    f,
+                    "public and private halves of the key do not match: {what}"
+                )
+            }
+            ErrorKind::InvalidRequest(what) => f.write_str(what),
+            ErrorKind::Refused(what) => write!(f, "refused: {what}"),
+            ErrorKind::Io(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}

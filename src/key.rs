@@ -1,0 +1,694 @@
+//! The format-neutral key model: public keys with their comment, private keys whose halves are
+//! checked to belong together, secrets zeroized on drop.
+//!
+//! A public key's identity is its SSH wire blob (RFC 4253 §6.6, RFC 5656 §3.1, RFC 8709 §4);
+//! fingerprints hash it as `ssh-keygen -l` does.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::encoding::base64;
+use crate::encoding::wire::{Reader, Writer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
+
+mod check;
+
+/// The largest RSA modulus keyconv accepts, in bits (SPEC §1).
+pub const MAX_RSA_BITS: usize = 16384;
+/// The largest DSA prime keyconv accepts, in bits.
+pub const MAX_DSA_BITS: usize = 8192;
+
+/// A NIST prime curve used with ECDSA.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EcCurve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+}
+
+impl EcCurve {
+    /// All curves, smallest first.
+    pub const ALL: [EcCurve; 3] = [EcCurve::P256, EcCurve::P384, EcCurve::P521];
+
+    /// The SSH curve identifier, e.g. `nistp256`.
+    pub fn ssh_name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "nistp256",
+            EcCurve::P384 => "nistp384",
+            EcCurve::P521 => "nistp521",
+        }
+    }
+
+    /// The curve from its SSH identifier.
+    pub fn from_ssh_name(name: &str) -> Option<EcCurve> {
+        EcCurve::ALL.into_iter().find(|c| c.ssh_name() == name)
+    }
+
+    /// The curve's size in bits.
+    pub fn bits(self) -> u32 {
+        match self {
+            EcCurve::P256 => 256,
+            EcCurve::P384 => 384,
+            EcCurve::P521 => 521,
+        }
+    }
+
+    /// The length of a private scalar in bytes.
+    pub fn scalar_len(self) -> usize {
+        (self.bits() as usize).div_ceil(8)
+    }
+
+    /// The length of an uncompressed SEC1 point in bytes.
+    pub fn point_len(self) -> usize {
+        1 + 2 * self.scalar_len()
+    }
+
+    /// The dotted OID of the named curve (RFC 5480).
+    pub fn oid(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "1.2.840.10045.3.1.7",
+            EcCurve::P384 => "1.3.132.0.34",
+            EcCurve::P521 => "1.3.132.0.35",
+        }
+    }
+}
+
+/// The type of a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// RSA.
+    Rsa,
+    /// DSA.
+    Dsa,
+    /// ECDSA on a NIST curve.
+    Ecdsa(EcCurve),
+    /// Ed25519.
+    Ed25519,
+    /// Ed448.
+    Ed448,
+}
+
+impl KeyType {
+    /// The SSH public key algorithm name, e.g. `ssh-ed25519`.
+    pub fn ssh_name(self) -> &'static str {
+        match self {
+            KeyType::Rsa => "ssh-rsa",
+            KeyType::Dsa => "ssh-dss",
+            KeyType::Ecdsa(EcCurve::P256) => "ecdsa-sha2-nistp256",
+            KeyType::Ecdsa(EcCurve::P384) => "ecdsa-sha2-nistp384",
+            KeyType::Ecdsa(EcCurve::P521) => "ecdsa-sha2-nistp521",
+            KeyType::Ed25519 => "ssh-ed25519",
+            KeyType::Ed448 => "ssh-ed448",
+        }
+    }
+
+    /// The key type from its SSH algorithm name.
+    pub fn from_ssh_name(name: &str) -> Option<KeyType> {
+        Some(match name {
+            "ssh-rsa" => KeyType::Rsa,
+            "ssh-dss" => KeyType::Dsa,
+            "ssh-ed25519" => KeyType::Ed25519,
+            "ssh-ed448" => KeyType::Ed448,
+            _ => KeyType::Ecdsa(EcCurve::from_ssh_name(name.strip_prefix("ecdsa-sha2-")?)?),
+        })
+    }
+
+    /// The upper-case label `ssh-keygen -l` prints in parentheses, e.g. `ED25519`.
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyType::Rsa => "RSA",
+            KeyType::Dsa => "DSA",
+            KeyType::Ecdsa(_) => "ECDSA",
+            KeyType::Ed25519 => "ED25519",
+            KeyType::Ed448 => "ED448",
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyType::Ecdsa(c) => write!(f, "ECDSA {}", c.ssh_name()),
+            other => f.write_str(other.label()),
+        }
+    }
+}
+
+/// The public half of a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PublicKeyData {
+    /// RSA: exponent and modulus, big-endian magnitudes without leading zeros.
+    Rsa {
+        /// Public exponent.
+        e: Vec<u8>,
+        /// Modulus.
+        n: Vec<u8>,
+    },
+    /// DSA domain parameters and public value, big-endian magnitudes.
+    Dsa {
+        /// Prime modulus.
+        p: Vec<u8>,
+        /// Subgroup order.
+        q: Vec<u8>,
+        /// Generator.
+        g: Vec<u8>,
+        /// Public value.
+        y: Vec<u8>,
+    },
+    /// ECDSA: curve and uncompressed SEC1 point (checked to be on the curve).
+    Ecdsa {
+        /// The curve.
+        curve: EcCurve,
+        /// `04 || x || y`.
+        point: Vec<u8>,
+    },
+    /// Ed25519 public key.
+    Ed25519([u8; 32]),
+    /// Ed448 public key.
+    Ed448([u8; 57]),
+    /// An OpenSSH certificate or security-key (`sk-…`) public key, carried through unchanged;
+    /// it has no PKCS form.
+    Opaque(OpaqueKey),
+}
+
+/// An SSH public key that keyconv carries through without understanding every field:
+/// OpenSSH certificates and FIDO security keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpaqueKey {
+    /// The algorithm name, e.g. `ssh-ed25519-cert-v01@openssh.com`.
+    pub algorithm: String,
+    /// The whole wire blob.
+    pub blob: Vec<u8>,
+    /// The size `ssh-keygen -l` reports.
+    pub bits: u32,
+    /// The label `ssh-keygen -l` reports, e.g. `ED25519-CERT`.
+    pub label: String,
+    /// The blob that fingerprints hash: for a certificate, its plain key's.
+    pub fingerprint_blob: Vec<u8>,
+}
+
+impl PublicKeyData {
+    /// The key type, or `None` for an [`OpaqueKey`].
+    pub fn key_type(&self) -> Option<KeyType> {
+        Some(match self {
+            PublicKeyData::Rsa { .. } => KeyType::Rsa,
+            PublicKeyData::Dsa { .. } => KeyType::Dsa,
+            PublicKeyData::Ecdsa { curve, .. } => KeyType::Ecdsa(*curve),
+            PublicKeyData::Ed25519(_) => KeyType::Ed25519,
+            PublicKeyData::Ed448(_) => KeyType::Ed448,
+            PublicKeyData::Opaque(_) => return None,
+        })
+    }
+
+    /// The SSH algorithm name.
+    pub fn algorithm(&self) -> &str {
+        match self {
+            PublicKeyData::Opaque(o) => &o.algorithm,
+            other => other.key_type().map(KeyType::ssh_name).unwrap_or_default(),
+        }
+    }
+
+    /// The key size as `ssh-keygen -l` reports it: modulus bits for RSA, prime bits for DSA,
+    /// curve bits for ECDSA, 256 for Ed25519, 456 for Ed448.
+    pub fn bits(&self) -> u32 {
+        match self {
+            PublicKeyData::Rsa { n, .. } => bit_length(n),
+            PublicKeyData::Dsa { p, .. } => bit_length(p),
+            PublicKeyData::Ecdsa { curve, .. } => curve.bits(),
+            PublicKeyData::Ed25519(_) => 256,
+            PublicKeyData::Ed448(_) => 456,
+            PublicKeyData::Opaque(o) => o.bits,
+        }
+    }
+
+    /// The label `ssh-keygen -l` prints, e.g. `RSA`, `ED25519-CERT`.
+    pub fn label(&self) -> &str {
+        match self {
+            PublicKeyData::Opaque(o) => &o.label,
+            other => other.key_type().map(KeyType::label).unwrap_or_default(),
+        }
+    }
+
+    /// The SSH wire blob.
+    pub fn to_ssh_blob(&self) -> Vec<u8> {
+        if let PublicKeyData::Opaque(o) = self {
+            return o.blob.clone();
+        }
+        let mut w = Writer::new();
+        w.string(self.algorithm().as_bytes());
+        match self {
+            PublicKeyData::Rsa { e, n } => {
+                w.mpint(e).mpint(n);
+            }
+            PublicKeyData::Dsa { p, q, g, y } => {
+                w.mpint(p).mpint(q).mpint(g).mpint(y);
+            }
+            PublicKeyData::Ecdsa { curve, point } => {
+                w.string(curve.ssh_name().as_bytes()).string(point);
+            }
+            PublicKeyData::Ed25519(k) => {
+                w.string(k);
+            }
+            PublicKeyData::Ed448(k) => {
+                w.string(k);
+            }
+            PublicKeyData::Opaque(_) => {}
+        }
+        w.as_bytes().to_vec()
+    }
+
+    /// Decodes an SSH wire blob, checking it fully: canonical integers, points on the curve,
+    /// nothing left over.
+    pub fn from_ssh_blob(blob: &[u8], format: Format) -> Result<PublicKeyData> {
+        let mut r = Reader::new(blob, format);
+        let algorithm = r.str("key algorithm")?;
+        let data = if let Some(key_type) = KeyType::from_ssh_name(algorithm) {
+            read_key_fields(&mut r, key_type)?
+        } else if let Some(opaque) = read_opaque(&mut r, algorithm, blob)? {
+            PublicKeyData::Opaque(opaque)
+        } else {
+            return Err(Error::new(ErrorKind::UnsupportedKeyType(
+                algorithm.to_owned(),
+            )));
+        };
+        r.finish("public key")?;
+        Ok(data)
+    }
+
+    /// Checks the values are usable: sizes within limits, points on their curve.
+    pub(crate) fn validate(&self, format: Format) -> Result<()> {
+        check::public(self, format)
+    }
+}
+
+fn read_key_fields(r: &mut Reader<'_>, key_type: KeyType) -> Result<PublicKeyData> {
+    let data = match key_type {
+        KeyType::Rsa => {
+            let e = r.mpint("RSA exponent")?.to_vec();
+            let n = r.mpint("RSA modulus")?.to_vec();
+            PublicKeyData::Rsa { e, n }
+        }
+        KeyType::Dsa => PublicKeyData::Dsa {
+            p: r.mpint("DSA p")?.to_vec(),
+            q: r.mpint("DSA q")?.to_vec(),
+            g: r.mpint("DSA g")?.to_vec(),
+            y: r.mpint("DSA y")?.to_vec(),
+        },
+        KeyType::Ecdsa(curve) => {
+            let name = r.str("curve name")?;
+            if name != curve.ssh_name() {
+                return Err(r.error(format!(
+                    "curve {name} does not match the key type {}",
+                    key_type.ssh_name()
+                )));
+            }
+            PublicKeyData::Ecdsa {
+                curve,
+                point: r.string("EC point")?.to_vec(),
+            }
+        }
+        KeyType::Ed25519 => {
+            let k = r.string("Ed25519 public key")?;
+            PublicKeyData::Ed25519(
+                k.try_into()
+                    .map_err(|_| r.error("Ed25519 public key is not 32 bytes"))?,
+            )
+        }
+        KeyType::Ed448 => {
+            let k = r.string("Ed448 public key")?;
+            PublicKeyData::Ed448(
+                k.try_into()
+                    .map_err(|_| r.error("Ed448 public key is not 57 bytes"))?,
+            )
+        }
+    };
+    Ok(data)
+}
+
+/// Certificates (`*-cert-v01@openssh.com`) and security keys (`sk-*@openssh.com`).
+fn read_opaque(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Option<OpaqueKey>> {
+    let (plain, is_cert) = match algorithm.strip_suffix("-cert-v01@openssh.com") {
+        Some(plain) => (format!("{plain}@openssh.com"), true),
+        None => (algorithm.to_owned(), false),
+    };
+    // Plain names of certificate keys: `ssh-ed25519-cert-v01@openssh.com` → `ssh-ed25519`.
+    let plain = match plain.as_str() {
+        "sk-ssh-ed25519@openssh.com" | "sk-ecdsa-sha2-nistp256@openssh.com" => plain,
+        other => other
+            .strip_suffix("@openssh.com")
+            .unwrap_or(other)
+            .to_owned(),
+    };
+    if is_cert {
+        r.string("certificate nonce")?;
+    }
+    let start = blob.len() - r.remaining().len();
+    let (bits, label) = match plain.as_str() {
+        "sk-ssh-ed25519@openssh.com" => {
+            let k = r.string("Ed25519 public key")?;
+            if k.len() != 32 {
+                return Err(r.error("Ed25519 public key is not 32 bytes"));
+            }
+            r.str("security key application")?;
+            (256, "ED25519-SK".to_owned())
+        }
+        "sk-ecdsa-sha2-nistp256@openssh.com" => {
+            if r.str("curve name")? != "nistp256" {
+                return Err(r.error("security key curve is not nistp256"));
+            }
+            r.string("EC point")?;
+            r.str("security key application")?;
+            (256, "ECDSA-SK".to_owned())
+        }
+        name if is_cert => match KeyType::from_ssh_name(name) {
+            Some(t) if t != KeyType::Ed448 => {
+                let data = read_key_fields(r, t)?;
+                (data.bits(), t.label().to_owned())
+            }
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let end = blob.len() - r.remaining().len();
+    let mut plain_blob = Writer::new();
+    plain_blob
+        .string(plain.as_bytes())
+        .raw(blob.get(start..end).unwrap_or_default());
+    if is_cert {
+        // The rest of the certificate: serial, type, key id, principals, validity, options,
+        // extensions, reserved, signature key, signature. Checked for framing only.
+        r.bytes(8, "certificate serial")?;
+        r.u32("certificate type")?;
+        for what in [
+            "key id",
+            "principals",
+            "critical options",
+            "extensions",
+            "reserved",
+        ] {
+            r.string(what)?;
+        }
+        r.bytes(16, "certificate validity")?;
+        r.string("signature key")?;
+        r.string("signature")?;
+    }
+    let label = if is_cert {
+        format!("{label}-CERT")
+    } else {
+        label
+    };
+    Ok(Some(OpaqueKey {
+        algorithm: algorithm.to_owned(),
+        blob: blob.to_vec(),
+        bits,
+        label,
+        fingerprint_blob: plain_blob.as_bytes().to_vec(),
+    }))
+}
+
+/// The number of significant bits of a big-endian magnitude.
+pub(crate) fn bit_length(magnitude: &[u8]) -> u32 {
+    let mut bytes = magnitude.iter().skip_while(|&&b| b == 0);
+    match bytes.next() {
+        None => 0,
+        Some(first) => {
+            let rest = u32::try_from(bytes.count()).unwrap_or(u32::MAX / 8);
+            (8 - first.leading_zeros()) + rest * 8
+        }
+    }
+}
+
+/// The hash a fingerprint uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FingerprintHash {
+    /// `SHA256:` and unpadded base64, `ssh-keygen`'s default.
+    #[default]
+    Sha256,
+    /// `MD5:` and colon-separated hex, `ssh-keygen -E md5`.
+    Md5,
+}
+
+/// A public key and its comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    data: PublicKeyData,
+    comment: String,
+}
+
+impl PublicKey {
+    /// A public key, checked (sizes within limits, EC points on their curve).
+    pub fn new(data: PublicKeyData, comment: impl Into<String>) -> Result<PublicKey> {
+        data.validate(Format::Public)?;
+        Ok(PublicKey {
+            data,
+            comment: comment.into(),
+        })
+    }
+
+    /// Decodes an SSH wire blob with a comment; errors name `format`.
+    pub fn from_ssh_blob(blob: &[u8], comment: &str, format: Format) -> Result<PublicKey> {
+        let data = PublicKeyData::from_ssh_blob(blob, format)?;
+        data.validate(format)?;
+        Ok(PublicKey {
+            data,
+            comment: comment.to_owned(),
+        })
+    }
+
+    /// The key material.
+    pub fn data(&self) -> &PublicKeyData {
+        &self.data
+    }
+
+    /// The key type (`None` for certificates and security keys).
+    pub fn key_type(&self) -> Option<KeyType> {
+        self.data.key_type()
+    }
+
+    /// The comment (empty when there is none).
+    pub fn comment(&self) -> &str {
+        &self.comment
+    }
+
+    /// Replaces the comment.
+    pub fn set_comment(&mut self, comment: impl Into<String>) {
+        self.comment = comment.into();
+    }
+
+    /// The SSH wire blob.
+    pub fn to_ssh_blob(&self) -> Vec<u8> {
+        self.data.to_ssh_blob()
+    }
+
+    /// The fingerprint as `ssh-keygen -l` prints it: `SHA256:…` or `MD5:aa:bb:…`.
+    pub fn fingerprint(&self, hash: FingerprintHash) -> String {
+        let blob;
+        let bytes = match &self.data {
+            PublicKeyData::Opaque(o) => &o.fingerprint_blob,
+            data => {
+                blob = data.to_ssh_blob();
+                &blob
+            }
+        };
+        fingerprint_of_blob(bytes, hash)
+    }
+
+    /// The line `ssh-keygen -l [-E md5]` prints: `BITS FINGERPRINT COMMENT (TYPE)`.
+    pub fn fingerprint_line(&self, hash: FingerprintHash) -> String {
+        let comment = if self.comment.is_empty() {
+            "no comment"
+        } else {
+            &self.comment
+        };
+        format!(
+            "{} {} {} ({})",
+            self.data.bits(),
+            self.fingerprint(hash),
+            comment,
+            self.data.label()
+        )
+    }
+}
+
+/// The fingerprint of an SSH wire blob.
+pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String {
+    use sha2::Digest as _;
+    match hash {
+        FingerprintHash::Sha256 => {
+            let digest = sha2::Sha256::digest(blob);
+            let b64 = base64::encode(&digest);
+            format!("SHA256:{}", b64.trim_end_matches('='))
+        }
+        FingerprintHash::Md5 => {
+            let digest = md5::Md5::digest(blob);
+            let hex: Vec<String> = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("MD5:{}", hex.join(":"))
+        }
+    }
+}
+
+/// Secret bytes: zeroized on drop, `[secret]` in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    /// Wraps secret bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        SecretBytes(Zeroizing::new(bytes.into()))
+    }
+
+    /// The secret bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[secret]")
+    }
+}
+
+/// The private half of a key. Integers are big-endian magnitudes (leading zeros allowed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretKeyData {
+    /// RSA private exponent, primes and CRT coefficient `iqmp = q⁻¹ mod p`.
+    Rsa {
+        /// Private exponent.
+        d: SecretBytes,
+        /// First prime.
+        p: SecretBytes,
+        /// Second prime.
+        q: SecretBytes,
+        /// `q⁻¹ mod p`.
+        iqmp: SecretBytes,
+    },
+    /// DSA private value.
+    Dsa {
+        /// Private value `x`.
+        x: SecretBytes,
+    },
+    /// ECDSA private scalar, exactly the curve's scalar length.
+    Ecdsa {
+        /// Private scalar.
+        d: SecretBytes,
+    },
+    /// Ed25519 32-byte seed.
+    Ed25519(SecretBytes),
+    /// Ed448 57-byte seed.
+    Ed448(SecretBytes),
+}
+
+/// A private key: its public half (with the comment) and its secret half, checked to agree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrivateKey {
+    public: PublicKey,
+    secret: SecretKeyData,
+}
+
+impl PrivateKey {
+    /// A private key from its halves. Fails with [`ErrorKind::InconsistentKey`] unless the
+    /// secret half really belongs to the public half (RSA `n = pq`, `de ≡ 1`, `iqmp·q ≡ 1 mod p`;
+    /// DSA `y = gˣ mod p`; EC and EdDSA public keys derived from the secret).
+    pub fn new(public: PublicKey, secret: SecretKeyData) -> Result<PrivateKey> {
+        let secret = check::private(&public.data, secret)?;
+        Ok(PrivateKey { public, secret })
+    }
+
+    /// A private key from its secret half alone: the public half is derived
+    /// (EC, EdDSA, and RSA given `n` and `e`'s factors is not possible: use [`PrivateKey::new`]).
+    pub fn from_secret(
+        secret: SecretKeyData,
+        curve: Option<EcCurve>,
+        comment: &str,
+    ) -> Result<PrivateKey> {
+        let data = check::derive_public(&secret, curve)?;
+        PrivateKey::new(
+            PublicKey {
+                data,
+                comment: comment.to_owned(),
+            },
+            secret,
+        )
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The secret half.
+    pub fn secret(&self) -> &SecretKeyData {
+        &self.secret
+    }
+
+    /// The key type.
+    pub fn key_type(&self) -> KeyType {
+        // A private key is never opaque: `check::private` only accepts the five types.
+        self.public.key_type().unwrap_or(KeyType::Ed25519)
+    }
+
+    /// The comment.
+    pub fn comment(&self) -> &str {
+        &self.public.comment
+    }
+
+    /// Replaces the comment.
+    pub fn set_comment(&mut self, comment: impl Into<String>) {
+        self.public.comment = comment.into();
+    }
+
+    /// RSA CRT exponents `d mod (p-1)` and `d mod (q-1)`, for PKCS#1.
+    pub fn rsa_crt_exponents(&self) -> Option<(SecretBytes, SecretBytes)> {
+        match &self.secret {
+            SecretKeyData::Rsa { d, p, q, .. } => check::rsa_crt_exponents(d, p, q),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_counts_significant_bits() {
+        assert_eq!(bit_length(&[]), 0);
+        assert_eq!(bit_length(&[0, 0]), 0);
+        assert_eq!(bit_length(&[1]), 1);
+        assert_eq!(bit_length(&[0, 0x80, 0]), 16);
+        assert_eq!(bit_length(&[0x01, 0xff]), 9);
+    }
+
+    #[test]
+    fn ed25519_secret_derives_its_public_half_and_rejects_another() {
+        let seed = SecretBytes::new(vec![7u8; 32]);
+        let key = PrivateKey::from_secret(SecretKeyData::Ed25519(seed), None, "c").unwrap();
+        let blob = key.public_key().to_ssh_blob();
+        let back = PublicKey::from_ssh_blob(&blob, "c", Format::Public).unwrap();
+        assert_eq!(&back, key.public_key());
+        let other = SecretKeyData::Ed25519(SecretBytes::new(vec![8u8; 32]));
+        let e = PrivateKey::new(back, other).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::InconsistentKey(_)));
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let key = PrivateKey::from_secret(
+            SecretKeyData::Ed25519(SecretBytes::new(vec![0xab; 32])),
+            None,
+            "c",
+        )
+        .unwrap();
+        let debug = format!("{key:?}");
+        assert!(debug.contains("[secret]"));
+        assert!(!debug.contains("171, 171, 171"), "{debug}");
+    }
+}

@@ -1,0 +1,45 @@
+//! keyconv converts SSH keys between PuTTY `.ppk` (v2/v3), OpenSSH, RFC 4716 and PKCS#8 /
+//! traditional PEM, and checks key files against FIPS 140 rules.
+//!
+//! A conversion is decode → format-neutral model → encode:
+//!
+//! ```
+//! use keyconv::{Format, KeyFile};
+//!
+//! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host";
+//! let file = KeyFile::decode(line)?;
+//! assert_eq!(file.format(), Format::Public);
+//! let key = &file.public_keys()[0];
+//! assert_eq!(key.comment(), "me@host");
+//! # Ok::<(), keyconv::Error>(())
+//! ```
+//!
+//! The library never prompts, never reads the environment and never exits; the `keyconv` binary
+//! (feature `cli`, on by default) does those.
+
+#![warn(missing_docs)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub(crate) mod encoding;
+pub mod error;
+pub mod format;
+pub mod key;
+pub mod passphrase;
+pub mod protection;
+
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+
+pub use error::{Error, ErrorKind, Location, Result};
+pub use format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
+pub use key::{
+    EcCurve, FingerprintHash, KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData,
+};
+pub use passphrase::Passphrase;
+pub use protection::{Kdf, KdfLimits, Protection};

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests: the testdata corpus and the peer tools.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `testdata/` of this crate.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// One row of `testdata/manifest.tsv`.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub file: String,
+    pub format: String,
+    pub key: String,
+    pub encrypted: bool,
+    pub passphrase_file: Option<String>,
+    pub maker: String,
+}
+
+impl Entry {
+    pub fn path(&self) -> PathBuf {
+        testdata().join(&self.file)
+    }
+
+    /// The reference one-line public key made by the real tools, `<key>.pub`.
+    pub fn reference_pub(&self) -> String {
+        std::fs::read_to_string(testdata().join(format!("{}.pub", self.key)))
+            .unwrap_or_else(|e| panic!("{}.pub: {e}", self.key))
+    }
+
+    /// `TYPE BASE64` of the reference public key (without comment).
+    pub fn reference_type_and_blob(&self) -> String {
+        type_and_blob(&self.reference_pub())
+    }
+
+    pub fn passphrase_path(&self) -> Option<PathBuf> {
+        self.passphrase_file.as_ref().map(|f| testdata().join(f))
+    }
+}
+
+/// The first two words of a one-line public key.
+pub fn type_and_blob(line: &str) -> String {
+    line.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+/// Every row of `testdata/manifest.tsv`.
+pub fn manifest() -> Vec<Entry> {
+    let text = std::fs::read_to_string(testdata().join("manifest.tsv")).expect("testdata/manifest.tsv");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert!(f.len() >= 6, "bad manifest row {l:?}");
+            Entry {
+                file: f[0].into(),
+                format: f[1].into(),
+                key: f[2].into(),
+                encrypted: f[3] == "yes",
+                passphrase_file: (f[4] != "-").then(|| f[4].to_string()),
+                maker: f[5].into(),
+            }
+        })
+        .collect()
+}
+
+/// Rows of the manifest in `format`.
+pub fn manifest_of(format: &str) -> Vec<Entry> {
+    manifest().into_iter().filter(|e| e.format == format).collect()
+}
+
+/// The passphrase the corpus uses, as bytes (without the trailing newline).
+pub fn passphrase(file: &str) -> Vec<u8> {
+    let bytes = std::fs::read(testdata().join(file)).expect("passphrase file");
+    bytes.strip_suffix(b"\n").unwrap_or(&bytes).to_vec()
+}
+
+/// Whether a peer tool is on PATH. In CI (`CI` set) a missing tool fails the test; locally the
+/// test prints a notice and the caller skips.
+pub fn have_tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("peer tool {name} is missing in CI");
+        }
+        eprintln!("NOTICE: {name} not installed; skipping its interop checks");
+    }
+    found
+}
+
+/// Runs a command, returning its output; panics if it cannot be started.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// The keyconv binary built for the integration tests.
+pub fn keyconv() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_keyconv"))
+}
+
+/// A fresh temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
