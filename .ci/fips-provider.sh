@@ -53,7 +53,7 @@ SRC
     cp "$top/providers/fips.so" "$dir/fips.so"
   fi
   openssl fipsinstall -module "$dir/fips.so" -out "$dir/fipsmodule.cnf" >/dev/null 2>&1
-  grep -q '^module' "$dir/fipsmodule.cnf" || sed -i "/^\[fips_sect\]/a module = $dir/fips.so" "$dir/fipsmodule.cnf"
+  grep -q '^module *=' "$dir/fipsmodule.cnf" || sed -i "/^\[fips_sect\]/a module = $dir/fips.so" "$dir/fipsmodule.cnf"
   cat >"$cnf" <<CNF
 config_diagnostics = 1
 openssl_conf = openssl_init
