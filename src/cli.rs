@@ -1,3 +1,84 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `keyconv` command line (SPEC §2). `src/main.rs` only calls [`main`].
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::{Error, ErrorKind};
+
+mod args;
+mod convert;
+mod input;
+mod output;
+mod show;
+
+use args::{Cli, Command};
+
+/// Why a command did not succeed.
+pub(crate) enum Failure {
+    /// A usage error (exit 2).
+    Usage(String),
+    /// An error about one input (exit 1).
+    Input(String, Error),
+    /// An error about no input in particular (exit 1).
+    Plain(Error),
+    /// Errors were already reported; exit with this status.
+    Reported(u8),
+    /// Standard output was closed: end quietly.
+    BrokenPipe,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e.kind() {
+            ErrorKind::InvalidRequest(what) => Failure::Usage(what.clone()),
+            _ => Failure::Plain(e),
+        }
+    }
+}
+
+/// Prints `keyconv: INPUT: message` and an optional `hint:` line.
+pub(crate) fn report(input: Option<&str>, error: &Error) {
+    let mut err = io::stderr().lock();
+    let _ = match input {
+        Some(name) => writeln!(err, "keyconv: {name}: {error}"),
+        None => writeln!(err, "keyconv: {error}"),
+    };
+    if let Some(hint) = error.hint() {
+        let _ = writeln!(err, "hint: {hint}");
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Convert(args) => convert::run(&args),
+        Command::Public(args) => show::public(&args),
+        Command::Fingerprint(args) => show::fingerprint(&args),
+        Command::Inspect(args) => show::inspect(&args),
+    };
+    match result {
+        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Usage(what)) => {
+            eprintln!("keyconv: {what}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(name, error)) => {
+            report(Some(&name), &error);
+            ExitCode::from(1)
+        }
+        Err(Failure::Plain(error)) => {
+            report(None, &error);
+            ExitCode::from(1)
+        }
+        Err(Failure::Reported(code)) => ExitCode::from(code),
+    }
 }

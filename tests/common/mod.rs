@@ -43,12 +43,16 @@ impl Entry {
 
 /// The first two words of a one-line public key.
 pub fn type_and_blob(line: &str) -> String {
-    line.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every row of `testdata/manifest.tsv`.
 pub fn manifest() -> Vec<Entry> {
-    let text = std::fs::read_to_string(testdata().join("manifest.tsv")).expect("testdata/manifest.tsv");
+    let text =
+        std::fs::read_to_string(testdata().join("manifest.tsv")).expect("testdata/manifest.tsv");
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
@@ -69,7 +73,10 @@ pub fn manifest() -> Vec<Entry> {
 
 /// Rows of the manifest in `format`.
 pub fn manifest_of(format: &str) -> Vec<Entry> {
-    manifest().into_iter().filter(|e| e.format == format).collect()
+    manifest()
+        .into_iter()
+        .filter(|e| e.format == format)
+        .collect()
 }
 
 /// The passphrase the corpus uses, as bytes (without the trailing newline).
@@ -98,7 +105,8 @@ pub fn have_tool(name: &str) -> bool {
 
 /// Runs a command, returning its output; panics if it cannot be started.
 pub fn run(cmd: &mut Command) -> Output {
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
 /// The keyconv binary built for the integration tests.

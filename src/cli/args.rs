@@ -1,0 +1,161 @@
+//! The command line (SPEC §2), declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::format::Format;
+
+/// Convert SSH keys between PuTTY .ppk, OpenSSH, RFC 4716 and PKCS#8/PEM, and check them
+/// against FIPS 140 rules.
+#[derive(Parser, Debug)]
+#[command(name = "keyconv", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Convert a key into another format.
+    Convert(ConvertArgs),
+    /// Print the public key of every key in every input, one per line.
+    Public(PublicArgs),
+    /// Print fingerprints as `ssh-keygen -l` does.
+    Fingerprint(FingerprintArgs),
+    /// Report format, key, comment, fingerprints and protection parameters.
+    Inspect(InspectArgs),
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format {s:?}: use one of {}", names.join(", "))
+    })
+}
+
+fn parse_public_format(s: &str) -> Result<Format, String> {
+    match parse_format(s)? {
+        f @ (Format::Public | Format::Rfc4716 | Format::Spki) => Ok(f),
+        _ => Err(format!(
+            "{s} is not a public key format: use public, rfc4716 or spki"
+        )),
+    }
+}
+
+/// Where the passphrase of an encrypted input comes from.
+#[derive(Args, Debug, Default, Clone)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from FILE (one trailing newline is removed). Otherwise
+    /// KEYCONV_PASSPHRASE, otherwise a prompt on the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Run key derivations whose parameters exceed keyconv's limits (SPEC §3).
+    #[arg(long)]
+    pub allow_expensive_kdf: bool,
+}
+
+/// The passphrase of the output.
+#[derive(Args, Debug, Default, Clone)]
+pub struct NewPassphraseArgs {
+    /// Encrypt the output with the passphrase in FILE (one trailing newline is removed).
+    /// Otherwise KEYCONV_NEW_PASSPHRASE, otherwise the input's passphrase.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
+    pub new_passphrase_file: Option<PathBuf>,
+    /// Write the output unencrypted.
+    #[arg(long)]
+    pub no_passphrase: bool,
+}
+
+/// How the output is protected.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ProtectionArgs {
+    /// Cipher: openssh (aes256-ctr, aes128-gcm@openssh.com, …), pkcs8 (aes128-cbc, aes192-cbc,
+    /// aes256-cbc), pem (aes128-cbc, aes192-cbc, aes256-cbc, des-ede3-cbc).
+    #[arg(long, value_name = "NAME")]
+    pub cipher: Option<String>,
+    /// PBKDF2 PRF for pkcs8: hmac-sha256 (default), hmac-sha384, hmac-sha512, hmac-sha1.
+    #[arg(long, value_name = "PRF")]
+    pub prf: Option<String>,
+    /// PBKDF2 iterations for pkcs8 (default 600000).
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u32>,
+    /// PPK version, 2 or 3 (default 3).
+    #[arg(long, value_name = "2|3")]
+    pub ppk_version: Option<u8>,
+    /// PPK v3 key derivation: argon2id (default), argon2i, argon2d.
+    #[arg(long, value_name = "KDF")]
+    pub kdf: Option<String>,
+    /// PPK v3 Argon2 memory in KiB (default 8192).
+    #[arg(long, value_name = "KIB")]
+    pub argon2_memory: Option<u32>,
+    /// PPK v3 Argon2 passes.
+    #[arg(long, value_name = "N")]
+    pub argon2_passes: Option<u32>,
+    /// PPK v3 Argon2 parallelism (default 1).
+    #[arg(long, value_name = "N")]
+    pub argon2_parallelism: Option<u32>,
+    /// OpenSSH bcrypt-pbkdf rounds (default 16).
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The key file, or - for standard input.
+    pub input: String,
+    /// The output format.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub to: Format,
+    /// Write to FILE (atomically; 0600 for private keys) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Set the key's comment.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    #[command(flatten)]
+    pub new_passphrase: NewPassphraseArgs,
+    #[command(flatten)]
+    pub protection: ProtectionArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PublicArgs {
+    /// Key files, or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// The output format: public (default), rfc4716 or spki.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_public_format, default_value = "public")]
+    pub to: Format,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FingerprintArgs {
+    /// Key files, or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// The hash: sha256 (default) or md5.
+    #[arg(long, value_name = "HASH", default_value = "sha256", value_parser = ["sha256", "md5"])]
+    pub hash: String,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Key files, or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Print one JSON document (an array when there are several inputs).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}

@@ -1,0 +1,154 @@
+//! Reading inputs and passphrases.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use crate::encoding::MAX_KEY_FILE;
+use crate::error::{Error, ErrorKind, Result};
+use crate::passphrase::Passphrase;
+
+use super::args::{NewPassphraseArgs, PassphraseArgs};
+
+/// An input named on the command line: a path or `-`.
+pub struct Input {
+    pub name: String,
+}
+
+/// What an input holds: a whole (small) file, or a stream of lines too large to hold.
+pub enum Contents {
+    Whole(Vec<u8>),
+    /// The start that was read, then the rest of the stream.
+    Large(Vec<u8>, Box<dyn BufRead>),
+}
+
+impl Input {
+    pub fn new(name: &str) -> Input {
+        Input {
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn is_stdin(&self) -> bool {
+        self.name == "-"
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        (!self.is_stdin()).then(|| Path::new(&self.name))
+    }
+
+    fn open(&self) -> Result<Box<dyn BufRead>> {
+        if self.is_stdin() {
+            return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
+        }
+        let file = File::open(&self.name).map_err(|e| io_error("cannot open", e))?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(Error::new(ErrorKind::Io("is a directory".into())));
+        }
+        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+
+    /// Reads the input: whole when it is at most [`MAX_KEY_FILE`] bytes, else as a stream.
+    pub fn read(&self) -> Result<Contents> {
+        let mut reader = self.open()?;
+        let mut head = Vec::new();
+        (&mut reader)
+            .take(MAX_KEY_FILE as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(|e| io_error("cannot read", e))?;
+        if head.len() <= MAX_KEY_FILE {
+            Ok(Contents::Whole(head))
+        } else {
+            Ok(Contents::Large(head, reader))
+        }
+    }
+
+    /// Reads the whole input, refusing one larger than a key file can be.
+    pub fn read_key_file(&self) -> Result<Vec<u8>> {
+        match self.read()? {
+            Contents::Whole(bytes) => Ok(bytes),
+            Contents::Large(..) => Err(Error::new(ErrorKind::Io(format!(
+                "larger than {} MiB: not a key file",
+                MAX_KEY_FILE >> 20
+            )))),
+        }
+    }
+}
+
+pub fn io_error(what: &str, e: io::Error) -> Error {
+    let reason = match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string().to_lowercase(),
+    };
+    Error::new(ErrorKind::Io(format!("{what}: {reason}")))
+}
+
+/// Reads a passphrase file: its content, less one trailing `\n` or `\r\n`.
+fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    File::open(path)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut bytes))
+        .map_err(|e| {
+            io_error(
+                &format!("cannot read passphrase file {}", path.display()),
+                e,
+            )
+        })?;
+    let end = if bytes.ends_with(b"\r\n") {
+        bytes.len() - 2
+    } else if bytes.ends_with(b"\n") {
+        bytes.len() - 1
+    } else {
+        bytes.len()
+    };
+    Ok(Passphrase::new(bytes.get(..end).unwrap_or_default()))
+}
+
+fn from_env(name: &str) -> Option<Passphrase> {
+    std::env::var_os(name).map(|v| {
+        use std::os::unix::ffi::OsStringExt;
+        Passphrase::new(v.into_vec())
+    })
+}
+
+/// The passphrase for reading `input`: `--passphrase-file`, else `KEYCONV_PASSPHRASE`, else a
+/// prompt when standard input is a terminal, else `None`.
+pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphrase>> {
+    if let Some(path) = &args.passphrase_file {
+        return read_passphrase_file(path).map(Some);
+    }
+    if let Some(p) = from_env("KEYCONV_PASSPHRASE") {
+        return Ok(Some(p));
+    }
+    if io::stdin().is_terminal() && !input.is_stdin() {
+        let prompt = format!("Enter passphrase for {}: ", input.name);
+        let answer = rpassword::prompt_password(prompt)
+            .map_err(|e| io_error("cannot read the passphrase from the terminal", e))?;
+        return Ok(Some(Passphrase::new(Zeroizing::new(answer).as_bytes())));
+    }
+    Ok(None)
+}
+
+/// The passphrase for the output, when one is given explicitly: `Some(None)` means
+/// `--no-passphrase`, `None` means "not said" (the caller keeps the input's).
+pub fn new_passphrase(args: &NewPassphraseArgs) -> Result<Option<Option<Passphrase>>> {
+    if args.no_passphrase {
+        return Ok(Some(None));
+    }
+    if let Some(path) = &args.new_passphrase_file {
+        return read_passphrase_file(path).map(|p| Some(Some(p)));
+    }
+    Ok(from_env("KEYCONV_NEW_PASSPHRASE").map(Some))
+}
+
+/// Paths that name the same file (also through symlinks or hard links).
+pub fn same_file(a: &Path, b: &PathBuf) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}

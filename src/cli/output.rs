@@ -1,0 +1,79 @@
+//! Writing results: to standard output, or to a file atomically (a temporary file in the same
+//! directory, then a rename), so that a failed run leaves no output file and never a partial one.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorKind, Result};
+
+use super::Failure;
+use super::input::io_error;
+
+/// The mode of a written private key file.
+pub const PRIVATE_MODE: u32 = 0o600;
+/// The mode of a written public key file.
+pub const PUBLIC_MODE: u32 = 0o644;
+
+/// Writes `data` to `path` atomically with `mode`. Without `force` an existing file is kept and
+/// the write fails.
+pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()> {
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(Error::new(ErrorKind::Io(format!(
+            "{} exists: give --force to overwrite it",
+            path.display()
+        ))));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
+    let tmp = dir.join(format!(".{name}.keyconv-{}.tmp", hex::encode(random)));
+    let result = write_temp(&tmp, data, mode).and_then(|()| {
+        if force {
+            fs::rename(&tmp, path)
+        } else {
+            // A hard link fails if the target appeared meanwhile: never overwrite silently.
+            fs::hard_link(&tmp, path).or_else(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => Err(e),
+                _ if fs::symlink_metadata(path).is_err() => fs::rename(&tmp, path),
+                _ => Err(e),
+            })
+        }
+    });
+    let _ = fs::remove_file(&tmp);
+    result.map_err(|e| io_error(&format!("cannot write {}", path.display()), e))
+}
+
+fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(tmp)?;
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    file.write_all(data)?;
+    file.sync_all()
+}
+
+/// Writes to standard output. A closed pipe is [`Failure::BrokenPipe`]: the program then ends
+/// quietly.
+pub fn write_stdout(out: &mut impl Write, data: &[u8]) -> Result<(), Failure> {
+    out.write_all(data).map_err(stdout_error)
+}
+
+/// The failure of a write to standard output.
+pub fn stdout_error(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::BrokenPipe
+    } else {
+        Failure::Plain(io_error("cannot write to standard output", e))
+    }
+}

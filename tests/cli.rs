@@ -1,0 +1,342 @@
+//! The CLI as a user meets it: exit codes, error lines, passphrase sources, file modes, overwrite
+//! rules, standard input and output.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Output, Stdio};
+
+use common::{keyconv, run, tempdir, testdata, type_and_blob};
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn td(name: &str) -> String {
+    testdata().join(name).to_string_lossy().into_owned()
+}
+
+/// The error is one `keyconv: INPUT: …` line, maybe followed by one `hint:` line.
+fn assert_error_lines(o: &Output, input: &str, needle: &str) {
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(!lines.is_empty() && lines.len() <= 2, "stderr: {err}");
+    assert!(
+        lines[0].starts_with(&format!("keyconv: {input}: ")),
+        "stderr: {err}"
+    );
+    assert!(lines[0].contains(needle), "expected {needle:?} in: {err}");
+    if let Some(second) = lines.get(1) {
+        assert!(second.starts_with("hint: "), "stderr: {err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn convert_to_a_file_is_0600_and_refuses_to_overwrite() {
+    let dir = tempdir();
+    let out = dir.path().join("id_ed25519");
+    let o = run(keyconv()
+        .args(["convert", &td("ed25519.ppk3"), "--to", "openssh", "-o"])
+        .arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let first = std::fs::read(&out).unwrap();
+
+    let o = run(keyconv()
+        .args(["convert", &td("ed25519.ppk3"), "--to", "pem", "-o"])
+        .arg(&out));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("exists: give --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        first,
+        "the existing file is untouched"
+    );
+
+    let o = run(keyconv()
+        .args([
+            "convert",
+            &td("ed25519.ppk3"),
+            "--to",
+            "pkcs8",
+            "--force",
+            "-o",
+        ])
+        .arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+}
+
+#[test]
+fn public_output_file_is_0644() {
+    let dir = tempdir();
+    let out = dir.path().join("k.pub");
+    let o = run(keyconv()
+        .args(["convert", &td("ecdsa-256.openssh"), "--to", "public", "-o"])
+        .arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o600, 0o600);
+    assert_eq!(mode & 0o022, 0, "umask may only take bits away");
+    let reference = std::fs::read_to_string(testdata().join("ecdsa-256.pub")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().trim_end(),
+        reference.trim_end()
+    );
+}
+
+#[test]
+fn output_equal_to_input_is_refused_also_through_links() {
+    let dir = tempdir();
+    let key = dir.path().join("key");
+    std::fs::copy(testdata().join("ed25519.openssh"), &key).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&key, &link).unwrap();
+    let hard = dir.path().join("hard");
+    std::fs::hard_link(&key, &hard).unwrap();
+    for out in [&key, &link, &hard] {
+        let o = run(keyconv()
+            .arg("convert")
+            .arg(&key)
+            .args(["--to", "openssh", "--force", "-o"])
+            .arg(out));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("output file is the input file"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read(&key).unwrap(),
+        std::fs::read(testdata().join("ed25519.openssh")).unwrap()
+    );
+}
+
+#[test]
+fn passphrase_from_file_env_or_a_clear_error() {
+    let input = td("ed25519.openssh-aes256-ctr");
+    let reference =
+        type_and_blob(&std::fs::read_to_string(testdata().join("ed25519.pub")).unwrap());
+
+    let o = run(keyconv().args([
+        "convert",
+        &input,
+        "--to",
+        "public",
+        "--passphrase-file",
+        &td("passphrase"),
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(type_and_blob(&stdout(&o)), reference);
+
+    // Without a passphrase the public key of an OpenSSH file is still readable…
+    let o = run(keyconv()
+        .args(["public", &input])
+        .env_remove("KEYCONV_PASSPHRASE")
+        .stdin(Stdio::null()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // …but a private target needs it, and says how to give it.
+    let o = run(keyconv()
+        .args(["convert", &input, "--to", "ppk"])
+        .env_remove("KEYCONV_PASSPHRASE")
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1));
+    assert_error_lines(
+        &o,
+        &input,
+        "key is encrypted: give --passphrase-file FILE or set KEYCONV_PASSPHRASE",
+    );
+
+    let pass = String::from_utf8(common::passphrase("passphrase")).unwrap();
+    let o = run(keyconv()
+        .args(["convert", &input, "--to", "ppk", "--no-passphrase"])
+        .env("KEYCONV_PASSPHRASE", &pass)
+        .stdin(Stdio::null()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Encryption: none"), "{}", stdout(&o));
+
+    let o = run(keyconv()
+        .args(["convert", &input, "--to", "openssh"])
+        .env("KEYCONV_PASSPHRASE", "wrong passphrase")
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1));
+    assert_error_lines(&o, &input, "incorrect passphrase");
+}
+
+#[test]
+fn failed_conversion_leaves_no_output_file() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let input = td("rsa-2048.openssh-aes256-ctr");
+    let o = run(keyconv()
+        .args(["convert", &input, "--to", "pkcs8", "-o"])
+        .arg(&out)
+        .env("KEYCONV_PASSPHRASE", "not it")
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn new_passphrase_defaults_to_the_input_one() {
+    let input = td("ecdsa-384.openssh-aes128-ctr");
+    let o = run(keyconv().args([
+        "convert",
+        &input,
+        "--to",
+        "openssh",
+        "--passphrase-file",
+        &td("passphrase"),
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tempdir();
+    let out = dir.path().join("k");
+    std::fs::write(&out, o.stdout).unwrap();
+    let o = run(keyconv().arg("inspect").arg("--json").arg(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["protection"]["encrypted"], true, "{doc}");
+    let o = run(keyconv().arg("convert").arg(&out).args([
+        "--to",
+        "public",
+        "--passphrase-file",
+        &td("passphrase"),
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn standard_input_and_output() {
+    let key = std::fs::read(testdata().join("ed25519.openssh")).unwrap();
+    let mut child = keyconv()
+        .args(["public", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&key).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let reference = std::fs::read_to_string(testdata().join("ed25519.pub")).unwrap();
+    assert_eq!(stdout(&o).trim_end(), reference.trim_end());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["convert", "x", "--to", "nonsense"],
+        vec!["convert", "x"],
+        vec!["frobnicate"],
+        vec!["fingerprint"],
+        vec!["public", "x", "--to", "openssh"],
+    ] {
+        let o = run(keyconv().args(&args));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    // An option that does not apply to the target format is a usage error, not ignored.
+    let o = run(keyconv().args([
+        "convert",
+        &td("ed25519.openssh"),
+        "--to",
+        "ppk",
+        "--rounds",
+        "5",
+    ]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--rounds does not apply to ppk"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(keyconv().args([
+        "convert",
+        &td("ed25519.openssh"),
+        "--to",
+        "public",
+        "--cipher",
+        "aes256-ctr",
+    ]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(keyconv().args([
+        "convert",
+        &td("ed25519.openssh"),
+        "--to",
+        "openssh",
+        "--cipher",
+        "aes256-ctr",
+    ]));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "unencrypted output with --cipher: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_and_unrecognized_inputs_exit_1_with_one_line() {
+    let o = run(keyconv().args(["fingerprint", "/nonexistent/key"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert_error_lines(&o, "/nonexistent/key", "no such file");
+    let o = run(keyconv().args(["inspect", &td("README.md")]));
+    assert_eq!(o.status.code(), Some(1));
+    assert_error_lines(&o, &td("README.md"), "not a key file keyconv recognizes");
+    let o = run(keyconv().args(["convert", &td("ed25519.pub"), "--to", "openssh"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_error_lines(&o, &td("ed25519.pub"), "holds only public keys");
+}
+
+#[test]
+fn fingerprint_matches_ssh_keygen_on_authorized_keys() {
+    for (hash, file) in [
+        ("sha256", "authorized_keys.fingerprints-sha256"),
+        ("md5", "authorized_keys.fingerprints-md5"),
+    ] {
+        let o = run(keyconv().args(["fingerprint", "--hash", hash, &td("authorized_keys")]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let expected = std::fs::read_to_string(testdata().join(file)).unwrap();
+        assert_eq!(stdout(&o), expected);
+    }
+}
+
+#[test]
+fn inspect_reports_protection_parameters_as_json() {
+    let o = run(keyconv().args([
+        "inspect",
+        "--json",
+        &td("rsa-2048.openssh-aes256-ctr"),
+        &td("ed25519.pub"),
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &doc[0];
+    assert_eq!(first["format"], "openssh");
+    assert_eq!(first["protection"]["cipher"], "aes256-ctr");
+    assert_eq!(first["protection"]["kdf"]["name"], "bcrypt-pbkdf");
+    assert_eq!(first["protection"]["kdf"]["rounds"], 4);
+    assert_eq!(first["protection"]["kdf"]["salt_length"], 16);
+    assert_eq!(first["keys"][0]["bits"], 2048);
+    assert_eq!(doc[1]["format"], "public");
+    assert_eq!(doc[1]["keys"][0]["type"], "ED25519");
+}
