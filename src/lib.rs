@@ -27,6 +27,7 @@
 
 pub(crate) mod encoding;
 pub mod error;
+pub mod fips;
 pub mod format;
 pub mod key;
 pub mod passphrase;

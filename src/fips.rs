@@ -1,0 +1,593 @@
+//! FIPS 140 assessment of key files (SPEC §4).
+//!
+//! keyconv is not a FIPS module. It checks a decoded file's metadata — key type, size, curve and
+//! exponent, and the protection scheme's KDF, PRF, iterations, salt and cipher — against the rules
+//! in [`RULES`], without running any KDF, and says which a FIPS 140-3 module (OpenSSL 3's FIPS
+//! provider, RHEL in FIPS mode) would refuse and which NIST does not approve.
+
+use std::fmt;
+
+use crate::format::Format;
+use crate::key::{PublicKey, PublicKeyData, bit_length};
+use crate::protection::{Kdf, Protection};
+
+/// What a rule says about a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// Approved; a remark for the user.
+    Note,
+    /// Approved, with a warning (deprecated, or disallowed after a date).
+    Warning,
+    /// Approved by the standard but refused by many FIPS modules (EdDSA); fails `--strict`.
+    Conditional,
+    /// Not approved: a FIPS module refuses it or NIST disallows it.
+    NonApproved,
+}
+
+impl Verdict {
+    /// The word used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Note => "note",
+            Verdict::Warning => "warning",
+            Verdict::Conditional => "conditional",
+            Verdict::NonApproved => "non-approved",
+        }
+    }
+}
+
+/// One rule of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Identifier, e.g. `kdf-salt`.
+    pub id: &'static str,
+    /// When it applies.
+    pub condition: &'static str,
+    /// What it says when it applies.
+    pub verdict: Verdict,
+    /// Where the rule comes from.
+    pub citation: &'static str,
+}
+
+const fn rule(
+    id: &'static str,
+    condition: &'static str,
+    verdict: Verdict,
+    citation: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        condition,
+        verdict,
+        citation,
+    }
+}
+
+/// The rule table of SPEC §4. Rules whose verdict depends on a value (the PRF, the cipher, the
+/// iteration count) list their most severe verdict here; a [`Finding`] carries the one that applied.
+pub const RULES: &[Rule] = &[
+    rule(
+        "key-rsa-size",
+        "RSA key below 2048 bits",
+        Verdict::NonApproved,
+        "NIST SP 800-131A r2",
+    ),
+    rule(
+        "key-rsa-2048",
+        "RSA key of 2048 to 3071 bits: disallowed after 2030",
+        Verdict::Warning,
+        "NIST IR 8547",
+    ),
+    rule(
+        "key-rsa-exponent",
+        "RSA public exponent even, below 65537 or at least 2^256",
+        Verdict::NonApproved,
+        "FIPS 186-5 §5.4",
+    ),
+    rule(
+        "key-dsa",
+        "DSA key: not approved for signing",
+        Verdict::NonApproved,
+        "FIPS 186-5",
+    ),
+    rule(
+        "key-ecdsa",
+        "ECDSA on P-256, P-384 or P-521",
+        Verdict::Note,
+        "FIPS 186-5",
+    ),
+    rule(
+        "key-eddsa",
+        "Ed25519/Ed448: approved by FIPS 186-5, refused by many FIPS modules (RHEL, FIPS 140-2 modules)",
+        Verdict::Conditional,
+        "FIPS 186-5",
+    ),
+    rule("prot-none", "not passphrase-protected", Verdict::Note, "-"),
+    rule(
+        "prot-legacy-pem",
+        "legacy PEM encryption (Proc-Type/DEK-Info, MD5 key derivation)",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
+        "prot-pbes1",
+        "PBES1 or PKCS#12 PBE scheme",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
+        "prot-scrypt",
+        "scrypt key derivation",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
+        "prot-openssh",
+        "OpenSSH bcrypt-pbkdf encryption",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
+        "prot-ppk",
+        "PuTTY .ppk encryption (v2 SHA-1 or v3 Argon2 key derivation)",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
+        "kdf-prf",
+        "PBKDF2 PRF: HMAC-SHA-2/SHA-3 approved; HMAC-SHA-1 deprecated",
+        Verdict::Warning,
+        "NIST SP 800-132 §5.3, SP 800-131A r2",
+    ),
+    rule(
+        "kdf-salt",
+        "PBKDF2 salt below 128 bits",
+        Verdict::NonApproved,
+        "NIST SP 800-132 §5.1",
+    ),
+    rule(
+        "kdf-iterations",
+        "PBKDF2 iterations below 1000 (below 600,000 with SHA-256: warning)",
+        Verdict::NonApproved,
+        "NIST SP 800-132 §5.2",
+    ),
+    rule(
+        "kdf-keylen",
+        "derived key below 112 bits",
+        Verdict::NonApproved,
+        "NIST SP 800-131A r2",
+    ),
+    rule(
+        "enc-cipher",
+        "cipher: AES (CBC, GCM) approved; 3DES not for new protection; DES, RC2 and others not approved",
+        Verdict::NonApproved,
+        "NIST SP 800-131A r2, SP 800-67 r2",
+    ),
+    rule(
+        "passphrase-length",
+        "passphrase below 8 bytes (known only when writing)",
+        Verdict::NonApproved,
+        "NIST SP 800-63B §5.1.1",
+    ),
+];
+
+/// The rule with this id.
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// A rule that applied to a file, with the verdict it gave and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: &'static str,
+    /// The verdict for this file.
+    pub verdict: Verdict,
+    /// What was found, e.g. `salt is 8 bytes (64 bits)`.
+    pub detail: String,
+}
+
+/// The FIPS assessment of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    /// Every rule that applied.
+    pub findings: Vec<Finding>,
+    /// Whether the key rules were assessed (not for an encrypted PKCS#8/PEM without its passphrase).
+    pub key_assessed: bool,
+}
+
+/// The overall verdict of an [`Assessment`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compliance {
+    /// No rule says non-approved (nor conditional, under `--strict`).
+    Compliant,
+    /// Some rule says non-approved (or conditional, under `--strict`).
+    NonCompliant,
+}
+
+impl fmt::Display for Compliance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Compliance::Compliant => "compliant",
+            Compliance::NonCompliant => "non-compliant",
+        })
+    }
+}
+
+impl Assessment {
+    /// Compliant when no rule says non-approved; `strict` also fails on conditional (EdDSA) and on
+    /// key rules that could not be assessed.
+    pub fn compliance(&self, strict: bool) -> Compliance {
+        let fails = |f: &Finding| {
+            f.verdict == Verdict::NonApproved || (strict && f.verdict == Verdict::Conditional)
+        };
+        if self.findings.iter().any(fails) || (strict && !self.key_assessed) {
+            Compliance::NonCompliant
+        } else {
+            Compliance::Compliant
+        }
+    }
+
+    /// The findings that make the file fail.
+    pub fn failures(&self, strict: bool) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| {
+            f.verdict == Verdict::NonApproved || (strict && f.verdict == Verdict::Conditional)
+        })
+    }
+
+    fn add(&mut self, rule: &'static str, verdict: Verdict, detail: impl Into<String>) {
+        self.findings.push(Finding {
+            rule,
+            verdict,
+            detail: detail.into(),
+        });
+    }
+
+    /// Adds the passphrase rule, for a passphrase of `len` bytes about to protect a file.
+    pub fn check_passphrase_length(&mut self, len: usize) {
+        if len < 8 {
+            self.add(
+                "passphrase-length",
+                Verdict::NonApproved,
+                format!("passphrase is {len} bytes"),
+            );
+        }
+    }
+}
+
+/// Assesses a file from its keys (empty when not known: the key rules are then not assessed)
+/// and its protection. Runs no KDF.
+///
+/// ```
+/// use keyconv::fips::{Compliance, assess};
+/// use keyconv::{Kdf, Protection};
+///
+/// // What `openssl pkcs8 -topk8 -v2 aes128` writes on OpenSSL 3.0.
+/// let openssl = Protection::Encrypted {
+///     scheme: "pbes2".into(),
+///     cipher: "aes-128-cbc".into(),
+///     kdf: Kdf::Pbkdf2 { prf: "hmac-sha256".into(), iterations: 2048, salt_len: 8, key_len: 16 },
+/// };
+/// let a = assess(&[], &openssl);
+/// assert_eq!(a.compliance(false), Compliance::NonCompliant);
+/// assert_eq!(a.failures(false).next().unwrap().rule, "kdf-salt");
+/// ```
+pub fn assess(keys: &[PublicKey], protection: &Protection) -> Assessment {
+    let mut a = Assessment {
+        findings: Vec::new(),
+        key_assessed: !keys.is_empty(),
+    };
+    for key in keys {
+        assess_key(&mut a, key.data());
+    }
+    assess_protection(&mut a, protection);
+    a
+}
+
+fn assess_key(a: &mut Assessment, data: &PublicKeyData) {
+    match data {
+        PublicKeyData::Rsa { e, n } => {
+            let bits = bit_length(n);
+            if bits < 2048 {
+                a.add(
+                    "key-rsa-size",
+                    Verdict::NonApproved,
+                    format!("RSA key is {bits} bits"),
+                );
+            } else if bits < 3072 {
+                a.add(
+                    "key-rsa-2048",
+                    Verdict::Warning,
+                    format!("RSA key is {bits} bits"),
+                );
+            }
+            // FIPS 186-5 §A.1.1: 2^16 < e < 2^256, e odd.
+            let e_bits = bit_length(e);
+            let even = e.last().is_none_or(|b| b & 1 == 0);
+            if even || e_bits < 17 || e_bits > 256 {
+                let e_text = match e.len() {
+                    0..=8 => e
+                        .iter()
+                        .fold(0u64, |v, b| (v << 8) | u64::from(*b))
+                        .to_string(),
+                    _ => format!("a {e_bits}-bit number"),
+                };
+                a.add(
+                    "key-rsa-exponent",
+                    Verdict::NonApproved,
+                    format!("public exponent is {e_text}"),
+                );
+            }
+        }
+        PublicKeyData::Dsa { p, .. } => {
+            a.add(
+                "key-dsa",
+                Verdict::NonApproved,
+                format!("DSA key ({} bits)", bit_length(p)),
+            );
+        }
+        PublicKeyData::Ecdsa { curve, .. } => {
+            a.add(
+                "key-ecdsa",
+                Verdict::Note,
+                format!("ECDSA {}", curve.ssh_name()),
+            );
+        }
+        PublicKeyData::Ed25519(_) => {
+            a.add("key-eddsa", Verdict::Conditional, "Ed25519 key");
+        }
+        PublicKeyData::Ed448(_) => {
+            a.add("key-eddsa", Verdict::Conditional, "Ed448 key");
+        }
+        PublicKeyData::Opaque(o) => {
+            // A certificate is judged by the key it certifies; security keys live in hardware.
+            match PublicKeyData::from_ssh_blob(&o.fingerprint_blob, Format::Public) {
+                Ok(inner) if inner.key_type().is_some() => assess_key(a, &inner),
+                _ => a.key_assessed = false,
+            }
+        }
+    }
+}
+
+/// The hash of a PRF name, normalized: `hmacWithSHA256`, `hmac-sha256`, `HMAC-SHA-256` → `sha256`.
+fn prf_hash(prf: &str) -> String {
+    let normal: String = prf
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let normal = normal
+        .trim_start_matches("hmacwith")
+        .trim_start_matches("hmac");
+    normal.to_owned()
+}
+
+/// SHA-2 and SHA-3 hashes, normalized by [`prf_hash`].
+const APPROVED_PRF_HASHES: &[&str] = &[
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "sha512224",
+    "sha512256",
+    "sha3224",
+    "sha3256",
+    "sha3384",
+    "sha3512",
+];
+
+fn assess_protection(a: &mut Assessment, protection: &Protection) {
+    let Protection::Encrypted { cipher, kdf, .. } = protection else {
+        a.add("prot-none", Verdict::Note, "not passphrase-protected");
+        return;
+    };
+    match kdf {
+        Kdf::Bcrypt { .. } => a.add("prot-openssh", Verdict::NonApproved, "OpenSSH bcrypt-pbkdf"),
+        Kdf::PpkSha1 => a.add(
+            "prot-ppk",
+            Verdict::NonApproved,
+            "PPK v2 (SHA-1 key derivation)",
+        ),
+        Kdf::Argon2 { variant, .. } => a.add(
+            "prot-ppk",
+            Verdict::NonApproved,
+            format!("PPK v3 ({variant} key derivation)"),
+        ),
+        Kdf::OpensslMd5 => a.add(
+            "prot-legacy-pem",
+            Verdict::NonApproved,
+            "legacy PEM (MD5 key derivation)",
+        ),
+        Kdf::Pbe { scheme: name, .. } => a.add("prot-pbes1", Verdict::NonApproved, name.clone()),
+        Kdf::Scrypt { .. } => a.add("prot-scrypt", Verdict::NonApproved, "scrypt"),
+        Kdf::Pbkdf2 {
+            prf,
+            iterations,
+            salt_len,
+            key_len,
+        } => {
+            let hash = prf_hash(prf);
+            if hash == "sha1" {
+                a.add("kdf-prf", Verdict::Warning, "HMAC-SHA-1 is deprecated");
+            } else if !APPROVED_PRF_HASHES.contains(&hash.as_str()) {
+                a.add(
+                    "kdf-prf",
+                    Verdict::NonApproved,
+                    format!("PRF {prf} is not approved"),
+                );
+            }
+            if *salt_len < 16 {
+                a.add(
+                    "kdf-salt",
+                    Verdict::NonApproved,
+                    format!("salt is {salt_len} bytes ({} bits)", salt_len * 8),
+                );
+            }
+            if *iterations < 1000 {
+                a.add(
+                    "kdf-iterations",
+                    Verdict::NonApproved,
+                    format!("{iterations} iterations"),
+                );
+            } else if *iterations < 600_000 && hash == "sha256" {
+                a.add(
+                    "kdf-iterations",
+                    Verdict::Warning,
+                    format!("{iterations} iterations (600,000 recommended with HMAC-SHA-256)"),
+                );
+            }
+            if key_len * 8 < 112 {
+                a.add(
+                    "kdf-keylen",
+                    Verdict::NonApproved,
+                    format!("derived key is {} bits", key_len * 8),
+                );
+            }
+        }
+    }
+    if matches!(
+        kdf,
+        Kdf::Pbkdf2 { .. } | Kdf::Scrypt { .. } | Kdf::Pbe { .. } | Kdf::OpensslMd5
+    ) {
+        let c = cipher.to_ascii_lowercase();
+        let aes = c.starts_with("aes") && (c.contains("cbc") || c.contains("gcm"));
+        if aes {
+            // Approved.
+        } else if c.contains("ede3")
+            || c.contains("3des")
+            || c.contains("tripledes")
+            || c.contains("des3")
+        {
+            a.add(
+                "enc-cipher",
+                Verdict::NonApproved,
+                format!("{cipher}: 3DES is not approved for new protection"),
+            );
+        } else {
+            a.add(
+                "enc-cipher",
+                Verdict::NonApproved,
+                format!("{cipher} is not approved"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::EcCurve;
+
+    fn pbkdf2(prf: &str, iterations: u64, salt_len: usize, cipher: &str) -> Protection {
+        Protection::Encrypted {
+            scheme: "pbes2".into(),
+            cipher: cipher.into(),
+            kdf: Kdf::Pbkdf2 {
+                prf: prf.into(),
+                iterations,
+                salt_len,
+                key_len: 16,
+            },
+        }
+    }
+
+    fn ids(a: &Assessment, verdict: Verdict) -> Vec<&'static str> {
+        a.findings
+            .iter()
+            .filter(|f| f.verdict == verdict)
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn openssl_30_topk8_output_fails_for_its_8_byte_salt() {
+        let a = assess(&[], &pbkdf2("hmacWithSHA256", 2048, 8, "aes-128-cbc"));
+        assert_eq!(ids(&a, Verdict::NonApproved), ["kdf-salt"]);
+        assert_eq!(ids(&a, Verdict::Warning), ["kdf-iterations"]);
+        assert_eq!(a.compliance(false), Compliance::NonCompliant);
+        assert!(!a.key_assessed);
+    }
+
+    #[test]
+    fn keyconv_defaults_pass() {
+        let a = assess(&[], &pbkdf2("hmac-sha256", 600_000, 16, "aes-128-cbc"));
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+        assert_eq!(a.compliance(false), Compliance::Compliant);
+        assert_eq!(
+            a.compliance(true),
+            Compliance::NonCompliant,
+            "key not assessed under --strict"
+        );
+    }
+
+    #[test]
+    fn sha1_warns_3des_and_short_iterations_fail() {
+        let a = assess(&[], &pbkdf2("hmacWithSHA1", 999, 16, "des-ede3-cbc"));
+        assert_eq!(ids(&a, Verdict::Warning), ["kdf-prf"]);
+        assert_eq!(
+            ids(&a, Verdict::NonApproved),
+            ["kdf-iterations", "enc-cipher"]
+        );
+    }
+
+    #[test]
+    fn key_rules() {
+        let rsa = |bits: usize, e: &[u8]| {
+            let mut n = vec![0xffu8; bits / 8];
+            if let Some(last) = n.last_mut() {
+                *last = 0xfd;
+            }
+            assess(
+                &[PublicKey::new(PublicKeyData::Rsa { e: e.to_vec(), n }, "").unwrap()],
+                &Protection::None,
+            )
+        };
+        assert_eq!(
+            ids(&rsa(1024, &[1, 0, 1]), Verdict::NonApproved),
+            ["key-rsa-size"]
+        );
+        assert_eq!(
+            ids(&rsa(2048, &[1, 0, 1]), Verdict::Warning),
+            ["key-rsa-2048"]
+        );
+        assert!(rsa(3072, &[1, 0, 1]).compliance(true) == Compliance::Compliant);
+        assert_eq!(
+            ids(&rsa(3072, &[3]), Verdict::NonApproved),
+            ["key-rsa-exponent"]
+        );
+        assert_eq!(
+            ids(&rsa(3072, &[1, 0, 0]), Verdict::NonApproved),
+            ["key-rsa-exponent"]
+        );
+        let ed = PublicKey::new(PublicKeyData::Ed25519([1; 32]), "").unwrap();
+        let a = assess(&[ed], &Protection::None);
+        assert_eq!(a.compliance(false), Compliance::Compliant);
+        assert_eq!(a.compliance(true), Compliance::NonCompliant);
+        let _ = EcCurve::P256;
+    }
+
+    #[test]
+    fn every_finding_names_a_rule_of_the_table() {
+        let cases = [
+            pbkdf2("hmacWithMD5", 1, 1, "rc2-cbc"),
+            Protection::Encrypted {
+                scheme: "legacy-pem".into(),
+                cipher: "des-cbc".into(),
+                kdf: Kdf::OpensslMd5,
+            },
+            Protection::Encrypted {
+                scheme: "openssh".into(),
+                cipher: "aes256-ctr".into(),
+                kdf: Kdf::Bcrypt {
+                    rounds: 16,
+                    salt_len: 16,
+                },
+            },
+        ];
+        for p in cases {
+            for f in assess(&[], &p).findings {
+                assert!(rule_by_id(f.rule).is_some(), "{}", f.rule);
+            }
+        }
+    }
+}
