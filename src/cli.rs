@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind};
 
 mod args;
 mod convert;
+mod fips;
 mod input;
 mod output;
 mod show;
@@ -64,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Public(args) => show::public(&args),
         Command::Fingerprint(args) => show::fingerprint(&args),
         Command::Inspect(args) => show::inspect(&args),
+        Command::FipsCheck(args) => fips::run(&args),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

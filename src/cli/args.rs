@@ -23,8 +23,10 @@ pub enum Command {
     Public(PublicArgs),
     /// Print fingerprints as `ssh-keygen -l` does.
     Fingerprint(FingerprintArgs),
-    /// Report format, key, comment, fingerprints and protection parameters.
+    /// Report format, key, comment, fingerprints, protection parameters and FIPS assessment.
     Inspect(InspectArgs),
+    /// Tell which key files a FIPS 140 system can use (exit 0 all compliant, 1 some not, 2 unreadable).
+    FipsCheck(FipsCheckArgs),
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -122,6 +124,12 @@ pub struct ConvertArgs {
     pub new_passphrase: NewPassphraseArgs,
     #[command(flatten)]
     pub protection: ProtectionArgs,
+    /// Write only what a FIPS 140-3 module loads and NIST approves (SPEC §4).
+    #[arg(long)]
+    pub fips: bool,
+    /// With --fips, also refuse EdDSA keys.
+    #[arg(long, requires = "fips")]
+    pub strict: bool,
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +164,24 @@ pub struct InspectArgs {
     /// Print one JSON document (an array when there are several inputs).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FipsCheckArgs {
+    /// Key files or (with --recursive) directories.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Walk directories (in parallel on all cores); files that are not key files are skipped.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// Print one JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// Also fail on conditional verdicts (EdDSA) and on keys that could not be assessed.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -148,6 +148,7 @@ pub(crate) fn fingerprint(args: &FingerprintArgs) -> Result<(), Failure> {
 
 /// What `inspect` found in one input.
 struct Report {
+    assessment: crate::fips::Assessment,
     name: String,
     format: Format,
     protection: Protection,
@@ -175,10 +176,13 @@ fn inspect_one(input: &Input, passphrase: &PassphraseArgs) -> Result<Report, Fai
             note = Some("the key is inside the encryption: give a passphrase to see it".to_owned());
         }
     }
+    let protection = file.protection();
+    let assessment = crate::fips::assess(&keys, &protection);
     Ok(Report {
+        assessment,
         name: input.name.clone(),
         format: file.format(),
-        protection: file.protection(),
+        protection,
         keys,
         note,
     })
@@ -258,8 +262,14 @@ impl Report {
             "keys": self.keys.iter().map(key_json).collect::<Vec<_>>(),
             "protection": protection,
         });
-        if let (Some(note), Some(map)) = (&self.note, v.as_object_mut()) {
-            map.insert("note".into(), json!(note));
+        if let Some(map) = v.as_object_mut() {
+            if let Some(note) = &self.note {
+                map.insert("note".into(), json!(note));
+            }
+            map.insert(
+                "fips".into(),
+                super::fips::assessment_json(&self.assessment),
+            );
         }
         v
     }
@@ -296,6 +306,11 @@ impl Report {
         if self.format.is_private() {
             s.push_str(&format!("  protection:  {}\n", self.protection));
         }
+        s.push_str(&format!(
+            "  fips:        {}\n",
+            self.assessment.compliance(false)
+        ));
+        s.push_str(&super::fips::assessment_lines(&self.assessment, "    "));
         s
     }
 }

@@ -1,0 +1,257 @@
+//! `keyconv fips-check` and the FIPS parts of `convert --fips` and `inspect`.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use crate::error::{Error, ErrorKind};
+use crate::fips::{Assessment, Compliance, Verdict, assess, rule_by_id};
+use crate::format::{Format, KeyFile};
+use crate::key::{KeyType, PublicKey};
+use crate::protection::{KdfLimits, Protection};
+
+use super::Failure;
+use super::args::{FipsCheckArgs, PassphraseArgs};
+use super::input::Input;
+use super::output::stdout_error;
+
+/// The outcome for one file.
+enum Checked {
+    Assessed {
+        format: Format,
+        assessment: Assessment,
+    },
+    /// Not a key file, met while walking a directory: skipped.
+    Skipped,
+    Unreadable(Error),
+}
+
+/// The key rules need the key: in clear for most formats; for an encrypted PKCS#8/PEM only with a
+/// passphrase given by file or environment (fips-check never prompts: it may run over thousands
+/// of files in parallel).
+fn check_file(path: &Path, passphrase: &PassphraseArgs, walking: bool) -> Checked {
+    let input = Input::new(&path.to_string_lossy());
+    let bytes = match input.read_key_file() {
+        Ok(b) => b,
+        Err(e) => return Checked::Unreadable(e),
+    };
+    let file = match KeyFile::decode(&bytes) {
+        Ok(f) => f,
+        Err(e) if walking && matches!(e.kind(), ErrorKind::UnrecognizedFormat) => {
+            return Checked::Skipped;
+        }
+        Err(e) => return Checked::Unreadable(e),
+    };
+    let protection = file.protection();
+    let mut keys = file.public_keys();
+    let given =
+        passphrase.passphrase_file.is_some() || std::env::var_os("KEYCONV_PASSPHRASE").is_some();
+    if keys.is_empty() && file.is_private() && given {
+        let limits = KdfLimits {
+            allow_expensive: passphrase.allow_expensive_kdf,
+        };
+        let key = super::input::passphrase(passphrase, &input)
+            .and_then(|p| file.private_key(p.as_ref(), &limits));
+        match key {
+            Ok(key) => keys.push(key.public_key().clone()),
+            Err(e) => return Checked::Unreadable(e),
+        }
+    }
+    Checked::Assessed {
+        format: file.format(),
+        assessment: assess(&keys, &protection),
+    }
+}
+
+/// Every file to check: the inputs, with directories walked when `recursive`.
+fn collect(inputs: &[String], recursive: bool) -> Result<Vec<(PathBuf, bool)>, Failure> {
+    let mut files = Vec::new();
+    for name in inputs {
+        let path = PathBuf::from(name);
+        if path.is_dir() {
+            if !recursive {
+                return Err(Failure::Usage(format!(
+                    "{name} is a directory: give --recursive to walk it"
+                )));
+            }
+            walk(&path, &mut files);
+        } else {
+            files.push((path, false));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        files.push((dir.to_path_buf(), false));
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&entry.path(), files);
+        } else if kind.is_file() {
+            files.push((entry.path(), true));
+        }
+        // Symbolic links are not followed: no loops, no escaping the tree.
+    }
+}
+
+/// Checks `files` on every core; results in input order.
+fn check_all(files: &[(PathBuf, bool)], passphrase: &PassphraseArgs) -> Vec<Checked> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Checked)>> = Mutex::new(Vec::with_capacity(files.len()));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((path, walking)) = files.get(i) else {
+                        break;
+                    };
+                    local.push((i, check_file(path, passphrase, *walking)));
+                }
+                if let Ok(mut all) = results.lock() {
+                    all.extend(local);
+                }
+            });
+        }
+    });
+    let mut all = results.into_inner().unwrap_or_default();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, c)| c).collect()
+}
+
+fn citation(rule: &str) -> &'static str {
+    rule_by_id(rule).map(|r| r.citation).unwrap_or("-")
+}
+
+/// The FIPS part of `inspect --json` and `fips-check --json`.
+pub(crate) fn assessment_json(a: &Assessment) -> Value {
+    json!({
+        "verdict": a.compliance(false).to_string(),
+        "strict_verdict": a.compliance(true).to_string(),
+        "key_assessed": a.key_assessed,
+        "findings": a.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "verdict": f.verdict.name(),
+            "detail": f.detail,
+            "citation": citation(f.rule),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The FIPS part of text reports: one line per finding.
+pub(crate) fn assessment_lines(a: &Assessment, indent: &str) -> String {
+    let mut s = String::new();
+    for f in &a.findings {
+        s.push_str(&format!(
+            "{indent}{:<13} {:<18} {} ({})\n",
+            f.verdict.name(),
+            f.rule,
+            f.detail,
+            citation(f.rule)
+        ));
+    }
+    if !a.key_assessed {
+        s.push_str(&format!(
+            "{indent}{:<13} {:<18} the key is encrypted: give a passphrase to assess it\n",
+            "not-assessed", "key-*"
+        ));
+    }
+    s
+}
+
+pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
+    let files = collect(&args.inputs, args.recursive)?;
+    let results = check_all(&files, &args.passphrase);
+    let (mut unreadable, mut failing) = (false, false);
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut docs = Vec::new();
+    for ((path, _), checked) in files.iter().zip(&results) {
+        let name = path.display().to_string();
+        match checked {
+            Checked::Skipped => {}
+            Checked::Unreadable(e) => {
+                unreadable = true;
+                super::report(Some(&name), e);
+                if args.json {
+                    docs.push(json!({"file": name, "error": e.to_string()}));
+                }
+            }
+            Checked::Assessed { format, assessment } => {
+                let verdict = assessment.compliance(args.strict);
+                failing |= verdict == Compliance::NonCompliant;
+                if args.json {
+                    let mut doc = assessment_json(assessment);
+                    if let Some(map) = doc.as_object_mut() {
+                        map.insert("file".into(), json!(name));
+                        map.insert("format".into(), json!(format.name()));
+                        map.insert("compliant".into(), json!(verdict == Compliance::Compliant));
+                    }
+                    docs.push(doc);
+                } else {
+                    let text = format!("{name}: {verdict}\n{}", assessment_lines(assessment, "  "));
+                    out.write_all(text.as_bytes()).map_err(stdout_error)?;
+                }
+            }
+        }
+    }
+    if args.json {
+        let text = format!("{:#}\n", Value::Array(docs));
+        out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    }
+    out.flush().map_err(stdout_error)?;
+    match (unreadable, failing) {
+        (true, _) => Err(Failure::Reported(2)),
+        (false, true) => Err(Failure::Reported(1)),
+        (false, false) => Ok(()),
+    }
+}
+
+/// `convert --fips`: refuses keys a FIPS module will not use. EdDSA is a warning, refused under
+/// `strict`. Returns the warning to print, if any.
+pub(crate) fn check_key_for_fips(key: &PublicKey, strict: bool) -> Result<Option<String>, Error> {
+    let a = assess(std::slice::from_ref(key), &Protection::None);
+    if let Some(f) = a.failures(strict).next() {
+        let hint = match key.key_type() {
+            Some(KeyType::Dsa) => {
+                "DSA cannot be made FIPS-compatible: generate an ECDSA or RSA-3072 key"
+            }
+            Some(KeyType::Ed25519 | KeyType::Ed448) => {
+                "generate an ECDSA or RSA-3072 key, or drop --strict"
+            }
+            _ => "generate an ECDSA or RSA-3072 key",
+        };
+        return Err(Error::new(ErrorKind::Refused(format!(
+            "--fips: {} ({}, {})",
+            f.detail,
+            f.rule,
+            citation(f.rule)
+        )))
+        .with_hint(hint));
+    }
+    Ok(a.findings
+        .iter()
+        .find(|f| f.verdict == Verdict::Conditional || f.verdict == Verdict::Warning)
+        .map(|f| {
+            format!(
+                "warning: {} ({})",
+                f.detail,
+                rule_by_id(f.rule).map(|r| r.condition).unwrap_or_default()
+            )
+        }))
+}
