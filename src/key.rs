@@ -555,7 +555,8 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
-/// The private half of a key. Integers are big-endian magnitudes (leading zeros allowed).
+/// The private half of a key. Integers are big-endian magnitudes; [`PrivateKey::new`] strips
+/// their leading zeros and pads EC scalars to the curve's length.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretKeyData {

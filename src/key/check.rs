@@ -93,11 +93,11 @@ pub(super) fn private(public: &PublicKeyData, secret: SecretKeyData) -> Result<S
     match (public, &secret) {
         (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) => {
             check_rsa(e, n, d, p, q, iqmp)?;
-            Ok(secret)
+            Ok(SecretKeyData::Rsa { d: trimmed(d), p: trimmed(p), q: trimmed(q), iqmp: trimmed(iqmp) })
         }
         (PublicKeyData::Dsa { p, q, g, y }, SecretKeyData::Dsa { x }) => {
             check_dsa(p, q, g, y, x.as_bytes())?;
-            Ok(secret)
+            Ok(SecretKeyData::Dsa { x: trimmed(x) })
         }
         (PublicKeyData::Ecdsa { curve, point }, SecretKeyData::Ecdsa { d }) => {
             let d = ec_scalar(*curve, d.as_bytes())?;
@@ -126,6 +126,12 @@ pub(super) fn private(public: &PublicKeyData, secret: SecretKeyData) -> Result<S
             "the public and private halves are of different key types",
         )),
     }
+}
+
+/// The integer without leading zero bytes, so that every format yields the same secret.
+fn trimmed(v: &SecretBytes) -> SecretBytes {
+    let b = v.as_bytes();
+    SecretBytes::new(b.get(b.iter().position(|&x| x != 0).unwrap_or(b.len())..).unwrap_or_default())
 }
 
 /// The public half of an EC or EdDSA secret (RSA and DSA secrets do not determine it).
