@@ -30,6 +30,8 @@
 //!   they are read, but never written: OpenSSH itself has no Ed448 keys.
 //! - A comment that is not UTF-8 is read with U+FFFD replacing the bad bytes.
 //! - An empty passphrase for an encrypted key is an incorrect passphrase, as in OpenSSH.
+//! - Anything but white space after the END line is an error (ssh-keygen ignores it); text
+//!   before the BEGIN line is skipped, as in every PEM reader.
 //! - A file whose public key (header) differs from the one in its private section is an
 //!   [`ErrorKind::InconsistentKey`].
 
@@ -149,6 +151,14 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
     }
     if !pem.headers.is_empty() {
         return Err(Error::malformed(F, "unexpected PEM headers"));
+    }
+    let end = format!("-----END {LABEL}-----");
+    let after_end = text
+        .find(&end)
+        .and_then(|i| text.get(i + end.len()..))
+        .unwrap_or_default();
+    if !after_end.trim().is_empty() {
+        return Err(Error::malformed(F, format!("data after the {end} line")));
     }
     let mut r = Reader::new(&pem.body, F);
     if r.bytes(MAGIC.len(), "magic").ok() != Some(MAGIC) {

@@ -304,3 +304,13 @@ fn encrypted_files_show_their_protection_and_need_the_passphrase() {
     let e = file.private_key(Some(&"".into()), &limits).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::IncorrectPassphrase);
 }
+
+#[test]
+fn text_after_the_end_line_is_an_error_but_white_space_is_not() {
+    let mut input = testdata("ed25519.openssh");
+    input.extend_from_slice(b"\r\n \n");
+    decode_file(&input).unwrap();
+    input.extend_from_slice(b"ssh-ed25519 AAAA\n");
+    let e = decode_file(&input).err().unwrap();
+    assert!(e.to_string().contains("data after the -----END"), "{e}");
+}
