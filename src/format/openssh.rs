@@ -32,6 +32,9 @@
 //! - An empty passphrase for an encrypted key is an incorrect passphrase, as in OpenSSH.
 //! - Anything but white space after the END line is an error (ssh-keygen ignores it); text
 //!   before the BEGIN line is skipped, as in every PEM reader.
+//! - An unencrypted security key (`sk-ssh-ed25519@openssh.com`, `sk-ecdsa-…`) gives its public
+//!   key (without the comment, which follows fields keyconv does not read); its private key is
+//!   an [`ErrorKind::UnsupportedKeyType`].
 //! - A file whose public key (header) differs from the one in its private section is an
 //!   [`ErrorKind::InconsistentKey`].
 
@@ -127,6 +130,10 @@ struct OpensshFile {
 enum Section {
     /// Not encrypted: read and checked when the file is decoded.
     Clear(SecretKeyData),
+    /// Not encrypted, but of a key type keyconv has no private form for (a security key,
+    /// `sk-…@openssh.com`): the public key is still available; asking for the private key
+    /// gives this error.
+    Unsupported(Error),
     /// Encrypted: read when a passphrase is given.
     Encrypted {
         cipher: &'static CipherSpec,
@@ -239,11 +246,16 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
             };
             (protection, section)
         }
-        _ => {
-            let (comment, secret) = read_section(section, &public_blob, false)?;
-            public.set_comment(comment);
-            (Protection::None, Section::Clear(secret))
-        }
+        _ => match read_section(section, &public_blob, false) {
+            Ok((comment, secret)) => {
+                public.set_comment(comment);
+                (Protection::None, Section::Clear(secret))
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::UnsupportedKeyType(_)) => {
+                (Protection::None, Section::Unsupported(e))
+            }
+            Err(e) => return Err(e),
+        },
     };
     Ok(OpensshFile {
         protection,
@@ -284,6 +296,7 @@ impl PrivateKeyFile for OpensshFile {
     ) -> Result<PrivateKey> {
         match &self.section {
             Section::Clear(secret) => PrivateKey::new(self.public.clone(), secret.clone()),
+            Section::Unsupported(e) => Err(e.clone()),
             Section::Encrypted {
                 cipher,
                 kdf,

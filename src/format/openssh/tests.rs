@@ -107,6 +107,7 @@ fn re_encoding_ssh_keygen_files_is_byte_identical() {
                 let mut section = Reader::new(r.string("section").unwrap(), F);
                 (section.u32("checkint").unwrap(), None)
             }
+            Section::Unsupported(e) => panic!("{name}: {e}"),
             Section::Encrypted {
                 cipher,
                 kdf,
@@ -313,4 +314,43 @@ fn text_after_the_end_line_is_an_error_but_white_space_is_not() {
     input.extend_from_slice(b"ssh-ed25519 AAAA\n");
     let e = decode_file(&input).err().unwrap();
     assert!(e.to_string().contains("data after the -----END"), "{e}");
+}
+
+/// What ssh-keygen writes for a FIDO key (`ssh-keygen -t ed25519-sk`), built by hand: no
+/// device here to make one.
+#[test]
+fn unencrypted_security_keys_give_their_public_key() {
+    let algorithm = b"sk-ssh-ed25519@openssh.com";
+    let mut public = Writer::new();
+    public.string(algorithm).string(&[7; 32]).string(b"ssh:");
+    let mut section = Writer::new();
+    section
+        .u32(42)
+        .u32(42)
+        .string(algorithm)
+        .string(&[7; 32])
+        .string(b"ssh:")
+        .u8(1)
+        .string(&[5; 64])
+        .string(b"")
+        .string(b"me@host");
+    let mut pad = 0;
+    while !section.len().is_multiple_of(8) {
+        pad += 1;
+        section.u8(pad);
+    }
+    let input = assemble(
+        &header("none", "none", b"", 1),
+        public.as_bytes(),
+        section.as_bytes(),
+    );
+    let file = decode_file(&input).unwrap();
+    let key = file.public_key().unwrap();
+    assert_eq!(key.data().algorithm(), "sk-ssh-ed25519@openssh.com");
+    assert_eq!(key.to_ssh_blob(), public.as_bytes());
+    let e = file.private_key(None, &KdfLimits::default()).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::UnsupportedKeyType("sk-ssh-ed25519@openssh.com".into())
+    );
 }
