@@ -44,7 +44,7 @@ use zeroize::Zeroizing;
 use crate::encoding::pem as armour;
 use crate::encoding::text;
 use crate::encoding::wire::{Reader, Writer};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::format::{Format, PrivateKeyFile};
 use crate::key::{KeyType, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
@@ -182,10 +182,10 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
             )))
         })?),
     };
-    let kdf = match (kdf_name, cipher) {
+    let encryption = match (kdf_name, cipher) {
         ("none", None) if kdf_options.is_empty() => None,
         ("none", None) => return Err(r.error("KDF none has options")),
-        ("bcrypt", Some(_)) => Some(bcrypt_options(kdf_options)?),
+        ("bcrypt", Some(cipher)) => Some((cipher, bcrypt_options(kdf_options)?)),
         ("none", Some(_)) | ("bcrypt", None) => {
             return Err(r.error(format!(
                 "cipher {cipher_name} does not go with KDF {kdf_name}"
@@ -210,7 +210,7 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
     let mut public = PublicKey::from_ssh_blob(public_blob, "", F)?;
     let section_start = pem.body.len() - r.remaining().len();
     let section = r.string("private section")?;
-    let block = cipher.map_or(NONE_BLOCK, |c| c.block);
+    let block = encryption.as_ref().map_or(NONE_BLOCK, |(c, _)| c.block);
     if section.is_empty() || !section.len().is_multiple_of(block) {
         return Err(Error::malformed_at(
             F,
@@ -218,18 +218,18 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
                 "the private section is {} bytes, not a whole number of {block}-byte blocks",
                 section.len()
             ),
-            crate::error::Location::Offset(section_start),
+            Location::Offset(section_start),
         ));
     }
-    let tag = match cipher {
-        Some(c) if c.is_aead() => Some(r.bytes(c.tag_len(), "authentication tag")?.to_vec()),
+    let tag = match &encryption {
+        Some((c, _)) if c.is_aead() => Some(r.bytes(c.tag_len(), "authentication tag")?.to_vec()),
         _ => None,
     };
     r.finish("the private section")?;
 
     let public_blob = public_blob.to_vec();
-    let (protection, section) = match (cipher, kdf) {
-        (Some(cipher), Some(kdf)) => {
+    let (protection, section) = match encryption {
+        Some((cipher, kdf)) => {
             let protection = Protection::Encrypted {
                 scheme: "openssh".into(),
                 cipher: cipher.name.into(),
@@ -246,7 +246,7 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
             };
             (protection, section)
         }
-        _ => match read_section(section, &public_blob, false) {
+        None => match read_section(section, &public_blob, false) {
             Ok((comment, secret)) => {
                 public.set_comment(comment);
                 (Protection::None, Section::Clear(secret))
