@@ -304,7 +304,7 @@ fn assess_key(a: &mut Assessment, data: &PublicKeyData) {
             // FIPS 186-5 §A.1.1: 2^16 < e < 2^256, e odd.
             let e_bits = bit_length(e);
             let even = e.last().is_none_or(|b| b & 1 == 0);
-            if even || e_bits < 17 || e_bits > 256 {
+            if even || !(17..=256).contains(&e_bits) {
                 let e_text = match e.len() {
                     0..=8 => e
                         .iter()

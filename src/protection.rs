@@ -150,18 +150,10 @@ impl fmt::Display for Protection {
 }
 
 /// Limits on the key-derivation work a file may ask for (SPEC §3), checked before deriving.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KdfLimits {
     /// Lift every limit (`--allow-expensive-kdf`).
     pub allow_expensive: bool,
-}
-
-impl Default for KdfLimits {
-    fn default() -> Self {
-        KdfLimits {
-            allow_expensive: false,
-        }
-    }
 }
 
 /// In fuzz builds the limits are tiny, so the fuzzer explores parsing rather than KDFs.

@@ -18,7 +18,9 @@ fn fips_conf() -> Option<PathBuf> {
             panic!("KEYCONV_FIPS_CONF is not set in CI: .ci/run must build the FIPS provider")
         }
         _ => {
-            eprintln!("NOTICE: KEYCONV_FIPS_CONF not set; skipping FIPS-provider checks (bash .ci/fips-provider.sh prints it)");
+            eprintln!(
+                "NOTICE: KEYCONV_FIPS_CONF not set; skipping FIPS-provider checks (bash .ci/fips-provider.sh prints it)"
+            );
             None
         }
     }
@@ -27,7 +29,9 @@ fn fips_conf() -> Option<PathBuf> {
 /// `openssl pkey` and `ssh-keygen -y` under a FIPS-only configuration.
 fn fips_openssl_loads(conf: &Path, file: &Path, pass: Option<&Path>) -> bool {
     let mut cmd = Command::new("openssl");
-    cmd.env("OPENSSL_CONF", conf).args(["pkey", "-noout", "-in"]).arg(file);
+    cmd.env("OPENSSL_CONF", conf)
+        .args(["pkey", "-noout", "-in"])
+        .arg(file);
     cmd.arg("-passin").arg(match pass {
         Some(p) => format!("file:{}", p.display()),
         None => "pass:".to_owned(),
@@ -41,13 +45,24 @@ fn fips_ssh_keygen_public(conf: &Path, file: &Path, pass: &str) -> Option<String
         .args(["-y", "-P", pass, "-f"])
         .arg(file)
         .stdin(Stdio::null()));
-    o.status.success().then(|| type_and_blob(&String::from_utf8_lossy(&o.stdout)))
+    o.status
+        .success()
+        .then(|| type_and_blob(&String::from_utf8_lossy(&o.stdout)))
 }
 
 fn fips_check_json(file: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let o = run(keyconv().arg("fips-check").arg("--json").args(extra).arg(file));
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{}: {e}: {}", file.display(), String::from_utf8_lossy(&o.stderr)));
+    let o = run(keyconv()
+        .arg("fips-check")
+        .arg("--json")
+        .args(extra)
+        .arg(file));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: {}",
+            file.display(),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
     (o.status.code().unwrap_or(-1), doc)
 }
 
@@ -62,7 +77,15 @@ fn failing_rules(doc: &serde_json::Value) -> Vec<String> {
 }
 
 fn approved_key(e: &Entry) -> bool {
-    ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-256", "ecdsa-384", "ecdsa-521"].contains(&e.key.as_str())
+    [
+        "rsa-2048",
+        "rsa-3072",
+        "rsa-4096",
+        "ecdsa-256",
+        "ecdsa-384",
+        "ecdsa-521",
+    ]
+    .contains(&e.key.as_str())
 }
 
 #[test]
@@ -74,22 +97,39 @@ fn convert_fips_output_loads_in_fips_only_openssl_and_ssh_keygen() {
     std::fs::write(&newpass, "fips passphrase 123\n").unwrap();
     let mut converted = 0;
     let mut formats = std::collections::BTreeSet::new();
-    for e in manifest().into_iter().filter(|e| approved_key(e) && ["ppk", "openssh", "pkcs8", "pem"].contains(&e.format.as_str())) {
+    for e in manifest().into_iter().filter(|e| {
+        approved_key(e) && ["ppk", "openssh", "pkcs8", "pem"].contains(&e.format.as_str())
+    }) {
         // One file per key and format keeps the run short; every format is covered for every key.
         if !formats.insert((e.key.clone(), e.format.clone(), e.encrypted)) {
             continue;
         }
         let out = dir.path().join(format!("{}.fips", e.file));
         let mut cmd = keyconv();
-        cmd.arg("convert").arg(e.path()).args(["--to", "pkcs8", "--fips", "-o"]).arg(&out);
-        cmd.arg("--new-passphrase-file").arg(&newpass).arg("--iterations").arg("1000");
+        cmd.arg("convert")
+            .arg(e.path())
+            .args(["--to", "pkcs8", "--fips", "-o"])
+            .arg(&out);
+        cmd.arg("--new-passphrase-file")
+            .arg(&newpass)
+            .arg("--iterations")
+            .arg("1000");
         if let Some(p) = e.passphrase_path() {
             cmd.arg("--passphrase-file").arg(p);
         }
         let o = run(&mut cmd);
-        assert!(o.status.success(), "{}: {}", e.file, String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            e.file,
+            String::from_utf8_lossy(&o.stderr)
+        );
         let text = std::fs::read_to_string(&out).unwrap();
-        assert!(text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "{}", e.file);
+        assert!(
+            text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+            "{}",
+            e.file
+        );
 
         let (code, doc) = fips_check_json(&out, &["--passphrase-file", newpass.to_str().unwrap()]);
         assert_eq!(code, 0, "{}: {doc}", e.file);
@@ -98,7 +138,11 @@ fn convert_fips_output_loads_in_fips_only_openssl_and_ssh_keygen() {
         assert!(kdf_salt_ok);
 
         if let Some(conf) = &conf {
-            assert!(fips_openssl_loads(conf, &out, Some(&newpass)), "FIPS openssl refuses our {}", e.file);
+            assert!(
+                fips_openssl_loads(conf, &out, Some(&newpass)),
+                "FIPS openssl refuses our {}",
+                e.file
+            );
             let public = fips_ssh_keygen_public(conf, &out, "fips passphrase 123")
                 .unwrap_or_else(|| panic!("FIPS ssh-keygen refuses our {}", e.file));
             assert_eq!(public, e.reference_type_and_blob(), "{}", e.file);
@@ -124,7 +168,10 @@ fn convert_fips_refuses_dsa_small_rsa_and_short_passphrases() {
     for (file, pass, rule) in cases {
         let out = dir.path().join(format!("{file}.out"));
         let mut cmd = keyconv();
-        cmd.arg("convert").arg(testdata().join(file)).args(["--to", "pkcs8", "--fips", "-o"]).arg(&out);
+        cmd.arg("convert")
+            .arg(testdata().join(file))
+            .args(["--to", "pkcs8", "--fips", "-o"])
+            .arg(&out);
         cmd.arg("--new-passphrase-file").arg(pass);
         if rule == "key-eddsa" {
             cmd.arg("--strict");
@@ -140,7 +187,14 @@ fn convert_fips_refuses_dsa_small_rsa_and_short_passphrases() {
     let o = run(keyconv()
         .arg("convert")
         .arg(testdata().join("ed25519.pkcs8"))
-        .args(["--to", "pkcs8", "--fips", "--iterations", "1000", "--new-passphrase-file"])
+        .args([
+            "--to",
+            "pkcs8",
+            "--fips",
+            "--iterations",
+            "1000",
+            "--new-passphrase-file",
+        ])
         .arg(&long)
         .arg("-o")
         .arg(&out));
@@ -162,7 +216,10 @@ fn convert_fips_refuses_dsa_small_rsa_and_short_passphrases() {
 fn fips_openssl_refusals_match_protection_verdicts() {
     let Some(conf) = fips_conf() else { return };
     let mut checked = 0;
-    for e in manifest().into_iter().filter(|e| ["pkcs8", "pem"].contains(&e.format.as_str())) {
+    for e in manifest()
+        .into_iter()
+        .filter(|e| ["pkcs8", "pem"].contains(&e.format.as_str()))
+    {
         let (_, doc) = fips_check_json(&e.path(), &[]);
         let scheme_refused = failing_rules(&doc[0])
             .iter()
@@ -172,7 +229,11 @@ fn fips_openssl_refusals_match_protection_verdicts() {
         if key_refused {
             continue; // DSA / RSA-1024: the FIPS provider may load them for verification
         }
-        assert_eq!(!loads, scheme_refused, "{}: FIPS openssl loads={loads}, fips-check: {doc}", e.file);
+        assert_eq!(
+            !loads, scheme_refused,
+            "{}: FIPS openssl loads={loads}, fips-check: {doc}",
+            e.file
+        );
         checked += 1;
     }
     assert!(checked > 40, "only {checked} files compared");
@@ -185,13 +246,24 @@ fn fips_check_verdicts_on_the_corpus() {
         (code, failing_rules(&doc[0]))
     };
     // OpenSSL 3.0's documented migration command writes an 8-byte salt.
-    assert_eq!(verdict("rsa-3072.pkcs8-aes128"), (1, vec!["kdf-salt".to_owned()]));
+    assert_eq!(
+        verdict("rsa-3072.pkcs8-aes128"),
+        (1, vec!["kdf-salt".to_owned()])
+    );
     assert_eq!(verdict("rsa-3072.pem-aes128").1, ["prot-legacy-pem"]);
     assert_eq!(verdict("rsa-3072.ppk3-argon2id").1, ["prot-ppk"]);
     assert_eq!(verdict("rsa-3072.ppk2-aes").1, ["prot-ppk"]);
     assert_eq!(verdict("rsa-3072.openssh-aes256-ctr").1, ["prot-openssh"]);
-    assert!(verdict("rsa-3072.pkcs8-scrypt").1.contains(&"prot-scrypt".to_owned()));
-    assert!(verdict("rsa-3072.pkcs8-pbe-sha1-3des").1.contains(&"prot-pbes1".to_owned()));
+    assert!(
+        verdict("rsa-3072.pkcs8-scrypt")
+            .1
+            .contains(&"prot-scrypt".to_owned())
+    );
+    assert!(
+        verdict("rsa-3072.pkcs8-pbe-sha1-3des")
+            .1
+            .contains(&"prot-pbes1".to_owned())
+    );
     assert_eq!(verdict("rsa-3072.pkcs8"), (0, vec![]));
     assert_eq!(verdict("ecdsa-384.pem"), (0, vec![]));
     assert_eq!(verdict("rsa-2048.openssh").0, 0, "RSA-2048 only warns");
@@ -204,13 +276,23 @@ fn fips_check_verdicts_on_the_corpus() {
 
 #[test]
 fn fips_check_recursive_walks_and_skips_non_key_files() {
-    let o = run(keyconv().args(["fips-check", "--recursive", "--json"]).arg(testdata()));
+    let o = run(keyconv()
+        .args(["fips-check", "--recursive", "--json"])
+        .arg(testdata()));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let files = doc.as_array().unwrap();
     assert!(files.len() > 400, "{}", files.len());
-    assert!(!files.iter().any(|f| f["file"].as_str().unwrap().ends_with("README.md")));
+    assert!(
+        !files
+            .iter()
+            .any(|f| f["file"].as_str().unwrap().ends_with("README.md"))
+    );
     // testdata/invalid holds unreadable files: exit 2.
     assert_eq!(o.status.code(), Some(2));
     let o = run(keyconv().arg("fips-check").arg(testdata()));
-    assert_eq!(o.status.code(), Some(2), "a directory without --recursive is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a directory without --recursive is a usage error"
+    );
 }

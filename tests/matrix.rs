@@ -8,8 +8,16 @@ use keyconv::{EncodeOptions, ErrorKind, Format, KdfLimits, KeyFile, Passphrase, 
 use common::{manifest, passphrase, type_and_blob};
 
 const KEYS: [&str; 10] = [
-    "rsa-1024", "rsa-2048", "rsa-3072", "rsa-4096", "dsa-1024", "ecdsa-256", "ecdsa-384", "ecdsa-521",
-    "ed25519", "ed448",
+    "rsa-1024",
+    "rsa-2048",
+    "rsa-3072",
+    "rsa-4096",
+    "dsa-1024",
+    "ecdsa-256",
+    "ecdsa-384",
+    "ecdsa-521",
+    "ed25519",
+    "ed448",
 ];
 
 /// Formats that cannot hold a key type, and must say so.
@@ -24,7 +32,10 @@ fn refuses(target: Format, key: &str) -> bool {
 
 /// Cheap protection parameters: the matrix tests formats, not KDF cost.
 fn options(pass: Option<&str>) -> EncodeOptions {
-    let mut o = EncodeOptions { passphrase: pass.map(Passphrase::from), ..EncodeOptions::default() };
+    let mut o = EncodeOptions {
+        passphrase: pass.map(Passphrase::from),
+        ..EncodeOptions::default()
+    };
     o.openssh.rounds = 1;
     o.ppk.argon2_memory_kib = 64;
     o.ppk.argon2_passes = 1;
@@ -33,7 +44,10 @@ fn options(pass: Option<&str>) -> EncodeOptions {
 }
 
 fn carries_comment(format: Format) -> bool {
-    matches!(format, Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716)
+    matches!(
+        format,
+        Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+    )
 }
 
 #[test]
@@ -45,8 +59,16 @@ fn every_format_to_every_format_for_every_key_type() {
         // One unencrypted source per private format that the peers can write for this key.
         let sources: Vec<_> = manifest()
             .into_iter()
-            .filter(|e| e.key == key && !e.encrypted && ["ppk", "openssh", "pkcs8", "pem"].contains(&e.format.as_str()))
-            .filter(|e| !e.file.contains("puttygen") && !e.file.ends_with("-der") && !e.file.ends_with("-crlf"))
+            .filter(|e| {
+                e.key == key
+                    && !e.encrypted
+                    && ["ppk", "openssh", "pkcs8", "pem"].contains(&e.format.as_str())
+            })
+            .filter(|e| {
+                !e.file.contains("puttygen")
+                    && !e.file.ends_with("-der")
+                    && !e.file.ends_with("-crlf")
+            })
             .collect();
         assert!(sources.len() >= 2, "{key}: only {} sources", sources.len());
         let reference = sources[0].reference_pub();
@@ -54,31 +76,58 @@ fn every_format_to_every_format_for_every_key_type() {
         for source in &sources {
             let file = KeyFile::decode(&std::fs::read(source.path()).unwrap())
                 .unwrap_or_else(|e| panic!("{}: {e}", source.file));
-            let private = file.private_key(None, &limits).unwrap_or_else(|e| panic!("{}: {e}", source.file));
+            let private = file
+                .private_key(None, &limits)
+                .unwrap_or_else(|e| panic!("{}: {e}", source.file));
             let source_format = file.format();
             for target in Format::ALL {
                 for encrypt in [None, Some(pass.as_str())] {
                     if encrypt.is_some() && !target.is_private() {
                         continue;
                     }
-                    let what = format!("{} → {target} (encrypted: {})", source.file, encrypt.is_some());
+                    let what = format!(
+                        "{} → {target} (encrypted: {})",
+                        source.file,
+                        encrypt.is_some()
+                    );
                     let out = encode_private(&private, target, &options(encrypt));
                     if refuses(target, key) {
                         let e = out.expect_err(&what);
-                        assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }), "{what}: {e}");
-                        assert!(e.to_string().contains("use "), "{what}: the message names a format that can: {e}");
+                        assert!(
+                            matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }),
+                            "{what}: {e}"
+                        );
+                        assert!(
+                            e.to_string().contains("use "),
+                            "{what}: the message names a format that can: {e}"
+                        );
                         continue;
                     }
                     let out = out.unwrap_or_else(|e| panic!("{what}: {e}"));
-                    let back = KeyFile::decode(&out).unwrap_or_else(|e| panic!("{what}: re-read: {e}"));
-                    assert_eq!(back.format(), target, "{what}: detected as {}", back.format());
+                    let back =
+                        KeyFile::decode(&out).unwrap_or_else(|e| panic!("{what}: re-read: {e}"));
+                    assert_eq!(
+                        back.format(),
+                        target,
+                        "{what}: detected as {}",
+                        back.format()
+                    );
                     let public = if target.is_private() {
                         let pass = encrypt.map(Passphrase::from);
-                        let again = back.private_key(pass.as_ref(), &limits).unwrap_or_else(|e| panic!("{what}: {e}"));
-                        assert_eq!(again.secret(), private.secret(), "{what}: the private key changed");
+                        let again = back
+                            .private_key(pass.as_ref(), &limits)
+                            .unwrap_or_else(|e| panic!("{what}: {e}"));
+                        assert_eq!(
+                            again.secret(),
+                            private.secret(),
+                            "{what}: the private key changed"
+                        );
                         again.public_key().clone()
                     } else {
-                        back.public_keys().into_iter().next().unwrap_or_else(|| panic!("{what}: no key"))
+                        back.public_keys()
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(|| panic!("{what}: no key"))
                     };
                     let line = keyconv::format::public::encode(&public);
                     assert_eq!(type_and_blob(&line), type_and_blob(&reference), "{what}");

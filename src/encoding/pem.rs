@@ -24,6 +24,7 @@ pub(crate) struct Pem {
 
 impl Pem {
     /// The value of the header `name` (case-insensitive), if present.
+    #[allow(dead_code)] // until the legacy PEM codec lands
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -66,11 +67,13 @@ pub(crate) fn decode(input: &str, format: Format) -> Result<Pem> {
                 in_headers = false;
                 continue;
             }
-            if let Some((name, value)) = line.split_once(':') {
-                if !name.is_empty() && !name.contains(' ') && body.is_empty() {
-                    headers.push((name.to_owned(), value.trim().to_owned()));
-                    continue;
-                }
+            if let Some((name, value)) = line.split_once(':')
+                && !name.is_empty()
+                && !name.contains(' ')
+                && body.is_empty()
+            {
+                headers.push((name.to_owned(), value.trim().to_owned()));
+                continue;
             }
             if (line.starts_with(' ') || line.starts_with('\t')) && !headers.is_empty() {
                 if let Some((_, v)) = headers.last_mut() {

@@ -20,10 +20,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>> {
             .map_err(|_| not_text());
     }
     let utf16 = |rest: &[u8], from: fn([u8; 2]) -> u16| -> Result<Cow<'_, str>> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err(not_text());
         }
-        let units = rest.chunks_exact(2).map(|c| from([c[0], c[1]]));
+        let units = rest
+            .chunks_exact(2)
+            .map(|c| from(<[u8; 2]>::try_from(c).unwrap_or_default()));
         char::decode_utf16(units)
             .collect::<std::result::Result<String, _>>()
             .map(Cow::Owned)

@@ -57,12 +57,10 @@ impl<'a> Reader<'a> {
     /// A big-endian `uint32`.
     pub(crate) fn u32(&mut self, what: &str) -> Result<u32> {
         let b = self.bytes(4, what)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// A single byte.
-    pub(crate) fn u8(&mut self, what: &str) -> Result<u8> {
-        Ok(self.bytes(1, what)?[0])
+        let b: [u8; 4] = b
+            .try_into()
+            .map_err(|_| self.error(format!("{what} is truncated")))?;
+        Ok(u32::from_be_bytes(b))
     }
 
     /// A `string`: a `uint32` length and that many bytes.

@@ -93,7 +93,12 @@ pub(super) fn private(public: &PublicKeyData, secret: SecretKeyData) -> Result<S
     match (public, &secret) {
         (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) => {
             check_rsa(e, n, d, p, q, iqmp)?;
-            Ok(SecretKeyData::Rsa { d: trimmed(d), p: trimmed(p), q: trimmed(q), iqmp: trimmed(iqmp) })
+            Ok(SecretKeyData::Rsa {
+                d: trimmed(d),
+                p: trimmed(p),
+                q: trimmed(q),
+                iqmp: trimmed(iqmp),
+            })
         }
         (PublicKeyData::Dsa { p, q, g, y }, SecretKeyData::Dsa { x }) => {
             check_dsa(p, q, g, y, x.as_bytes())?;
@@ -131,7 +136,10 @@ pub(super) fn private(public: &PublicKeyData, secret: SecretKeyData) -> Result<S
 /// The integer without leading zero bytes, so that every format yields the same secret.
 fn trimmed(v: &SecretBytes) -> SecretBytes {
     let b = v.as_bytes();
-    SecretBytes::new(b.get(b.iter().position(|&x| x != 0).unwrap_or(b.len())..).unwrap_or_default())
+    SecretBytes::new(
+        b.get(b.iter().position(|&x| x != 0).unwrap_or(b.len())..)
+            .unwrap_or_default(),
+    )
 }
 
 /// The public half of an EC or EdDSA secret (RSA and DSA secrets do not determine it).
@@ -223,6 +231,7 @@ pub(super) fn rsa_crt_exponents(
 }
 
 /// `iqmp = q⁻¹ mod p`, for formats that do not store it.
+#[allow(dead_code)] // until the PKCS#8/PPK codecs land
 pub(crate) fn rsa_iqmp(p: &[u8], q: &[u8]) -> Option<SecretBytes> {
     let p = uint(p);
     let q = uint(q);
