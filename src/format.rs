@@ -100,8 +100,12 @@ impl Format {
         if let Some(format) = detect_der(input) {
             return Ok(format);
         }
-        let text = text::decode(input).map_err(|_| Error::new(ErrorKind::UnrecognizedFormat))?;
-        detect_text(&text)
+        match text::decode(input) {
+            Ok(text) => detect_text(&text),
+            // Not text as a whole (binary garbage after an END line, say): the format is still
+            // what its armour says, and its decoder reports what is wrong.
+            Err(_) => detect_text(&String::from_utf8_lossy(input)),
+        }
     }
 }
 
