@@ -100,7 +100,16 @@ impl Format {
         if let Some(format) = detect_der(input) {
             return Ok(format);
         }
-        let text = text::decode(input).map_err(|_| Error::new(ErrorKind::UnrecognizedFormat))?;
+        let Ok(text) = text::decode(input) else {
+            // A .ppk comment may be in a legacy code page (old Windows PuTTY): not UTF-8.
+            if input
+                .trim_ascii_start()
+                .starts_with(b"PuTTY-User-Key-File-")
+            {
+                return Ok(Format::Ppk);
+            }
+            return Err(Error::new(ErrorKind::UnrecognizedFormat));
+        };
         detect_text(&text)
     }
 }
