@@ -126,10 +126,11 @@ impl FromStr for Argon2Variant {
 
 /// The Argon2 passes keyconv writes by default.
 ///
-/// puttygen does not write a fixed number: it calibrates `Argon2-Passes` so that deriving the
-/// key takes about 100 ms on the machine at hand (with 8 MiB and one lane). puttygen 0.78 on
-/// the 2-core machine keyconv is tested on writes between 21 and 34, so keyconv writes a fixed
-/// 21 — reproducible output, and about the same work an attacker must do per guess.
+/// puttygen does not write a fixed number: it steps the passes through Fibonacci numbers until
+/// deriving the key takes about 100 ms on the machine at hand (with 8 MiB and one lane).
+/// puttygen 0.78 on the 2-core machine keyconv is tested on writes 21 or 34 when idle and 13
+/// under load, so keyconv writes a fixed 21: reproducible output, about the work puttygen asks
+/// of an attacker per guess, and about 0.1 s for keyconv to derive.
 pub const DEFAULT_ARGON2_PASSES: u32 = 21;
 
 /// Options for writing `.ppk` files.
