@@ -214,8 +214,9 @@ fn rsa_keys_are_written_with_the_larger_prime_first_as_puttygen_does() {
     let SecretKeyData::Rsa { d, p, q, .. } = key.secret() else {
         panic!("not RSA")
     };
-    // The same key with p and q swapped and a (then wrong) iqmp recomputed for that order.
-    let swapped_iqmp = invert_mod(q.as_bytes(), p.as_bytes());
+    // The same key with its primes swapped (p < q) and iqmp = p⁻¹ mod q to match that order:
+    // a valid key that puttygen would write with p > q.
+    let swapped_iqmp = inverse(p.as_bytes(), q.as_bytes());
     let swapped = PrivateKey::new(
         key.public_key().clone(),
         SecretKeyData::Rsa {
@@ -230,16 +231,16 @@ fn rsa_keys_are_written_with_the_larger_prime_first_as_puttygen_does() {
     assert_eq!(out, text);
 }
 
-/// `p⁻¹ mod q`, the iqmp of the key with its primes swapped.
-fn invert_mod(q: &[u8], p: &[u8]) -> Vec<u8> {
+/// `a⁻¹ mod m` of big-endian magnitudes.
+fn inverse(a: &[u8], m: &[u8]) -> Vec<u8> {
     use crypto_bigint::{BoxedUint, NonZero, Resize};
-    let (p, q) = (
-        BoxedUint::from_be_slice_vartime(p),
-        BoxedUint::from_be_slice_vartime(q),
+    let (a, m) = (
+        BoxedUint::from_be_slice_vartime(a),
+        BoxedUint::from_be_slice_vartime(m),
     );
-    let bits = p.bits_precision().max(q.bits_precision());
-    let (p, q) = (p.try_resize(bits).unwrap(), q.try_resize(bits).unwrap());
-    let inv = p.invert_mod(&NonZero::new(q).unwrap()).unwrap();
+    let bits = a.bits_precision().max(m.bits_precision());
+    let (a, m) = (a.try_resize(bits).unwrap(), m.try_resize(bits).unwrap());
+    let inv = a.invert_mod(&NonZero::new(m).unwrap()).unwrap();
     inv.to_be_bytes_trimmed_vartime().to_vec()
 }
 
