@@ -103,7 +103,8 @@ impl Format {
         match text::decode(input) {
             Ok(text) => detect_text(&text),
             // Not text as a whole (binary garbage after an END line, say): the format is still
-            // what its armour says, and its decoder reports what is wrong.
+            // what its armour says, and its decoder reports what is wrong. A .ppk comment
+            // may also be in a legacy code page (old Windows PuTTY).
             Err(_) => detect_text(&String::from_utf8_lossy(input)),
         }
     }

@@ -13,7 +13,7 @@ use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 
-mod check;
+pub(crate) mod check;
 
 /// The largest RSA modulus keyconv accepts, in bits (SPEC §1).
 pub const MAX_RSA_BITS: usize = 16384;
