@@ -231,7 +231,6 @@ pub(super) fn rsa_crt_exponents(
 }
 
 /// `iqmp = q⁻¹ mod p`, for formats that do not store it.
-#[allow(dead_code)] // until the PKCS#8/PPK codecs land
 pub(crate) fn rsa_iqmp(p: &[u8], q: &[u8]) -> Option<SecretBytes> {
     let p = uint(p);
     let q = uint(q);
