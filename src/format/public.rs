@@ -61,7 +61,7 @@ fn blob_names_type(key_type: &str, b64: &str) -> bool {
     } else {
         b64.get(..needed).unwrap_or_default()
     };
-    let Some(bytes) = base64::decode(prefix) else {
+    let Some(bytes) = base64::decode_public(prefix) else {
         return false;
     };
     let Some((len, rest)) = bytes.split_first_chunk::<4>() else {
@@ -129,7 +129,7 @@ pub fn decode_line_with_options(line: &str) -> Result<Option<(Option<String>, Pu
     let Some(parts) = split_line(line)? else {
         return Ok(None);
     };
-    let blob = base64::decode(parts.base64).ok_or_else(|| {
+    let blob = base64::decode_public(parts.base64).ok_or_else(|| {
         Error::malformed(
             FORMAT,
             "the key's base64 is not valid (strict, canonical base64 expected)",
