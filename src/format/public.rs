@@ -37,8 +37,10 @@ const DETECT_CANDIDATES: usize = 8;
 const DETECT_LINES: usize = 1000;
 
 /// Whether `text` holds one-line public keys: some line among the first few that are neither
-/// blank nor `#` comments is `[OPTIONS] TYPE BASE64 [COMMENT]` whose blob starts with `TYPE`.
-/// Looks at the first lines only, and decodes only the start of each blob.
+/// blank nor `#` comments is `[OPTIONS] TYPE BASE64 [COMMENT]` where either the blob starts with
+/// `TYPE` (any algorithm), or `TYPE` is a key algorithm keyconv knows and `BASE64` looks like
+/// base64 — so that a damaged key is reported as a malformed public key rather than as an
+/// unrecognized file. Looks at the first lines only, and decodes only the start of each blob.
 pub(crate) fn looks_like_public_keys(text: &str) -> bool {
     text::lines(text)
         .take(DETECT_LINES)
@@ -46,9 +48,22 @@ pub(crate) fn looks_like_public_keys(text: &str) -> bool {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .take(DETECT_CANDIDATES)
         .any(|l| {
-            split_line(l)
-                .is_ok_and(|parts| parts.is_some_and(|p| blob_names_type(p.key_type, p.base64)))
+            split_line(l).is_ok_and(|parts| {
+                parts.is_some_and(|p| {
+                    blob_names_type(p.key_type, p.base64)
+                        || (is_key_type_name(p.key_type) && looks_like_base64(p.base64))
+                })
+            })
         })
+}
+
+/// At least 16 characters, nearly all from the base64 alphabet (a damaged blob still is).
+fn looks_like_base64(word: &str) -> bool {
+    let foreign = word
+        .bytes()
+        .filter(|&b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='))
+        .count();
+    word.len() >= 16 && foreign <= word.len() / 8
 }
 
 /// Whether the base64 text `b64` starts with an SSH `string` equal to `key_type`, decoding only
@@ -470,9 +485,30 @@ mod tests {
         assert!(looks_like_public_keys(&format!(
             "from=\"a b\" ssh-ed25519 {ED} c\n"
         )));
+        // Damaged keys are still public key files (and then malformed ones).
+        assert!(looks_like_public_keys(&format!("ssh-rsa {ED}\n")));
+        assert!(looks_like_public_keys(&format!(
+            "ssh-ed25519 /////{}\n",
+            &ED[5..]
+        )));
+        assert!(looks_like_public_keys(&format!(
+            "ssh-ed25519 {}!{}\n",
+            &ED[..9],
+            &ED[10..]
+        )));
+        // An unknown algorithm with a consistent blob.
+        let mut blob = vec![0, 0, 0, 8];
+        blob.extend_from_slice(b"ssh-xyzw");
+        assert!(looks_like_public_keys(&format!(
+            "ssh-xyzw {}",
+            base64::encode(&blob)
+        )));
+        // Prose is not.
         assert!(!looks_like_public_keys("ssh-ed25519 hello\n"));
-        assert!(!looks_like_public_keys(&format!("ssh-rsa {ED}\n")));
         assert!(!looks_like_public_keys("the ssh-rsa algorithm is old\n"));
+        assert!(!looks_like_public_keys(
+            "Comment: \"ssh-rsa key\"\nAAAAB3NzaC1yc2EAAAADAQAB\n"
+        ));
         let mut many = "bad line\n".repeat(DETECT_CANDIDATES);
         many.push_str(&format!("ssh-ed25519 {ED}\n"));
         assert!(!looks_like_public_keys(&many));
