@@ -103,7 +103,7 @@ pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
     let mut keys = Vec::new();
     for (index, line) in text::lines(&text).enumerate() {
         let number = index + 1;
-        if let Some((_, key)) = decode_line_with_options(line).map_err(|e| at_line(e, number))? {
+        if let Some((_, key)) = decode_key_line(line).map_err(|e| at_line(e, number))? {
             keys.push(key);
         }
     }
@@ -126,7 +126,7 @@ pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
 /// # Ok::<(), keyconv::Error>(())
 /// ```
 pub fn decode_line(line: &str) -> Result<Option<PublicKey>> {
-    Ok(decode_line_with_options(line)?.map(|(_, key)| key))
+    Ok(decode_key_line(line)?.map(|(_, key)| key))
 }
 
 /// Like [`decode_line`], and also returns the line's options text exactly as written
@@ -141,6 +141,11 @@ pub fn decode_line(line: &str) -> Result<Option<PublicKey>> {
 /// # Ok::<(), keyconv::Error>(())
 /// ```
 pub fn decode_line_with_options(line: &str) -> Result<Option<(Option<String>, PublicKey)>> {
+    Ok(decode_key_line(line)?.map(|(options, key)| (options.map(str::to_owned), key)))
+}
+
+/// A key line's options (borrowed) and key.
+fn decode_key_line(line: &str) -> Result<Option<(Option<&str>, PublicKey)>> {
     let Some(parts) = split_line(line)? else {
         return Ok(None);
     };
@@ -161,7 +166,7 @@ pub fn decode_line_with_options(line: &str) -> Result<Option<(Option<String>, Pu
             ),
         ));
     }
-    Ok(Some((parts.options.map(str::to_owned), key)))
+    Ok(Some((parts.options, key)))
 }
 
 /// Gives a malformed-input error from [`decode_line`] the line number `line` (1-based). A byte
