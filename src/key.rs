@@ -381,20 +381,17 @@ fn read_opaque(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Optio
         .string(plain.as_bytes())
         .raw(blob.get(start..end).unwrap_or_default());
     if is_cert {
-        // The rest of the certificate: serial, type, key id, principals, validity, options,
-        // extensions, reserved, signature key, signature. Checked for framing only.
+        // The rest of the certificate (PROTOCOL.certkeys): serial, type, key id, principals,
+        // validity, options, extensions, reserved, signature key, signature. Checked for
+        // framing only.
         r.bytes(8, "certificate serial")?;
         r.u32("certificate type")?;
-        for what in [
-            "key id",
-            "principals",
-            "critical options",
-            "extensions",
-            "reserved",
-        ] {
+        r.string("key id")?;
+        r.string("principals")?;
+        r.bytes(16, "certificate validity")?;
+        for what in ["critical options", "extensions", "reserved"] {
             r.string(what)?;
         }
-        r.bytes(16, "certificate validity")?;
         r.string("signature key")?;
         r.string("signature")?;
     }
