@@ -795,3 +795,83 @@ fn ec_parameters_before_the_key_are_skipped() {
     assert_eq!(file.format(), Format::Pem);
     assert_eq!(file.public_keys().len(), 1);
 }
+
+/// Keys openssl makes that keyconv cannot carry are refused with a message that names them.
+#[test]
+fn unsupported_keys_are_named() {
+    if !have_tool("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let openssl = |args: &[&str]| {
+        let out = run(Command::new("openssl").args(args).current_dir(dir.path()));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ecdsa_256 = testdata().join("ecdsa-256.pem");
+    let ecdsa_256 = ecdsa_256.to_str().unwrap();
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:secp256k1",
+        "-out",
+        "k1.p8",
+    ]);
+    openssl(&["ec", "-in", "k1.p8", "-out", "k1.pem"]);
+    openssl(&[
+        "ec",
+        "-in",
+        ecdsa_256,
+        "-param_enc",
+        "explicit",
+        "-out",
+        "explicit.pem",
+    ]);
+    openssl(&["pkey", "-in", "explicit.pem", "-out", "explicit.p8"]);
+    openssl(&["genpkey", "-algorithm", "X25519", "-out", "x25519.p8"]);
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA-PSS",
+        "-pkeyopt",
+        "rsa_keygen_bits:1024",
+        "-out",
+        "pss.p8",
+    ]);
+    for (file, words) in [
+        ("k1.p8", "secp256k1"),
+        ("k1.pem", "secp256k1"),
+        ("explicit.pem", "explicit curve parameters"),
+        ("explicit.p8", "explicit curve parameters"),
+        ("x25519.p8", "X25519"),
+        ("pss.p8", "RSASSA-PSS"),
+    ] {
+        let err = KeyFile::decode(&std::fs::read(dir.path().join(file)).unwrap()).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::UnsupportedKeyType(_)),
+            "{file}: {err}"
+        );
+        assert!(err.to_string().contains(words), "{file}: {err}");
+    }
+}
+
+/// PEM text that happens to begin with `0` (the DER SEQUENCE byte) is still read as PEM.
+#[test]
+fn pem_after_text_starting_with_zero_is_pem() {
+    for name in ["ecdsa-384.pkcs8", "ecdsa-384.pem"] {
+        let mut bytes = b"0 leading text\n".to_vec();
+        bytes.extend(std::fs::read(testdata().join(name)).unwrap());
+        let format = if name.ends_with("pem") {
+            Format::Pem
+        } else {
+            Format::Pkcs8
+        };
+        let file = KeyFile::decode_as(&bytes, format).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(one_line(&file.public_keys()[0]), reference("ecdsa-384"));
+    }
+}

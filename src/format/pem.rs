@@ -19,6 +19,8 @@
 //! - The format has no comment field: keys read from it have an empty comment.
 //! - Ed25519 and Ed448 have no traditional form: writing them is refused, naming PKCS#8 and
 //!   OpenSSH instead.
+//! - The CRT exponents of a PKCS#1 key are read but not kept (keyconv checks n, e, d, p, q and
+//!   the coefficient); they are recomputed on output.
 //!
 //! [RFC 8017]: https://www.rfc-editor.org/rfc/rfc8017
 //! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
@@ -47,7 +49,8 @@ pub enum LegacyCipher {
     Aes192Cbc,
     /// AES-256-CBC.
     Aes256Cbc,
-    /// DES-EDE3-CBC, for old readers such as puttygen.
+    /// DES-EDE3-CBC, for old readers. (puttygen 0.78 reads this and AES-128-CBC, not
+    /// AES-192/256-CBC.)
     DesEde3Cbc,
 }
 
@@ -274,7 +277,8 @@ impl PrivateKeyFile for EncryptedFile {
 }
 
 pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
-    if input.first() == Some(&asn1::SEQUENCE) {
+    // DER: starts as a SEQUENCE does and holds no armour (text may start with `0`).
+    if input.first() == Some(&asn1::SEQUENCE) && !input.windows(10).any(|w| w == b"-----BEGIN") {
         let kind = KeyKind::of_der(input).ok_or_else(|| {
             Error::malformed(
                 Format::Pem,

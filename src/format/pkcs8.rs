@@ -234,13 +234,25 @@ fn looks_like_private_key_info(der: &[u8]) -> bool {
     )
 }
 
-/// The DER inside a PEM file, or the input itself when it is DER already.
+/// Whether `input` is DER rather than PEM text: it starts as a SEQUENCE does and holds no
+/// `-----BEGIN` (text that happens to start with `0` is still read as PEM).
+fn is_der(input: &[u8]) -> bool {
+    input.first() == Some(&asn1::SEQUENCE) && !input.windows(10).any(|w| w == b"-----BEGIN")
+}
+
+/// The DER inside a PEM file (with its label), or the input itself when it is DER already.
 fn der_of(input: &[u8]) -> Result<(Option<String>, Zeroizing<Vec<u8>>)> {
-    if input.first() == Some(&asn1::SEQUENCE) {
+    if is_der(input) {
         return Ok((None, Zeroizing::new(input.to_vec())));
     }
     let text = text::decode(input)?;
     let pem = armour::decode(&text, Format::Pkcs8)?;
+    if let Some((name, _)) = pem.headers.first() {
+        return Err(Error::malformed(
+            Format::Pkcs8,
+            format!("unexpected header {name} (PKCS#8 PEM has no headers)"),
+        ));
+    }
     Ok((Some(pem.label), pem.body))
 }
 
