@@ -200,7 +200,8 @@ fn bytes_to_key(passphrase: &[u8], iv: &[u8], len: usize) -> Zeroizing<Vec<u8>> 
             .chain_update(passphrase)
             .chain_update(salt)
             .finalize();
-        *previous = digest.to_vec();
+        previous.clear(); // the same 16 bytes are overwritten: nothing is left behind
+        previous.extend_from_slice(&digest);
         key.extend_from_slice(&digest);
     }
     key.truncate(len);

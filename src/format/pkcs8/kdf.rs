@@ -105,7 +105,8 @@ pub(super) fn pbkdf1(
                 .to_vec(),
         );
         for _ in 1..iterations {
-            *t = D::digest(&*t).to_vec();
+            let next = D::digest(&*t);
+            t.copy_from_slice(&next); // in place: the buffer is zeroized on drop
         }
         t
     }
