@@ -2,7 +2,10 @@
 //! lengths, base64 (strict, and a tolerant mode for pasted text), PEM armour with headers, and
 //! input text decoding (UTF-8 with or without BOM, UTF-16 with BOM, any line ending).
 
+pub(crate) mod asn1;
+pub(crate) mod asn1_keys;
 pub(crate) mod base64;
+pub(crate) mod cbc;
 pub(crate) mod der;
 pub(crate) mod pem;
 pub(crate) mod text;

@@ -157,6 +157,8 @@ fn detect_text(text: &str) -> Result<Format> {
             "OPENSSH PRIVATE KEY" => Ok(Format::OpenSsh),
             "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => Ok(Format::Pkcs8),
             "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Ok(Format::Pem),
+            // `openssl ecparam -genkey` writes the curve's block before the key's.
+            "EC PARAMETERS" if text.contains("-----BEGIN EC PRIVATE KEY-----") => Ok(Format::Pem),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Ok(Format::Spki),
             other => Err(Error::new(ErrorKind::UnsupportedScheme(format!(
                 "PEM files labelled {other}"
@@ -303,6 +305,7 @@ pub fn encode_private(
     match target {
         Format::Ppk => ppk::encode(key, &options.ppk, pass).map(String::into_bytes),
         Format::OpenSsh => openssh::encode(key, &options.openssh, pass).map(String::into_bytes),
+        Format::Pkcs8 if options.pkcs8.der => pkcs8::encode_der(key, &options.pkcs8, pass),
         Format::Pkcs8 => pkcs8::encode(key, &options.pkcs8, pass).map(String::into_bytes),
         Format::Pem => pem::encode(key, &options.pem, pass).map(String::into_bytes),
         public => Ok(encode_public(key.public_key(), public)?.into_bytes()),

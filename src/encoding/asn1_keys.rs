@@ -1,0 +1,271 @@
+//! The DER private key structures that PKCS#8 wraps and traditional PEM stores bare:
+//! PKCS#1 `RSAPrivateKey` (RFC 8017 A.1.2) and SEC1 `ECPrivateKey` (RFC 5915, SEC 1 C.4), with
+//! the named curves of RFC 5480.
+//!
+//! ```text
+//! RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, d mod (p-1), d mod (q-1), q⁻¹ mod p }
+//! ECPrivateKey  ::= SEQUENCE { version 1, privateKey OCTET STRING,
+//!                              [0] ECParameters OPTIONAL, [1] publicKey BIT STRING OPTIONAL }
+//! ```
+
+use zeroize::Zeroizing;
+
+use crate::encoding::asn1::{self, Reader};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
+use crate::key::{EcCurve, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
+
+/// The named curve with this OID, or an error naming the curve keyconv does not support.
+pub(crate) fn curve_from_oid(oid: &str) -> Result<EcCurve> {
+    if let Some(curve) = EcCurve::ALL.into_iter().find(|c| c.oid() == oid) {
+        return Ok(curve);
+    }
+    let name = match oid {
+        "1.3.132.0.10" => "secp256k1".to_owned(),
+        "1.2.840.10045.3.1.1" => "P-192 (prime192v1)".to_owned(),
+        "1.3.132.0.33" => "P-224 (secp224r1)".to_owned(),
+        o if o.starts_with("1.3.36.3.3.2.8.1.1.") => format!("brainpool ({o})"),
+        o => format!("with OID {o}"),
+    };
+    Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
+        "EC curve {name} (keyconv supports P-256, P-384 and P-521)"
+    ))))
+}
+
+/// Reads the curve of an `ECParameters` (RFC 5480 §2.1.1): only `namedCurve` is supported.
+pub(crate) fn read_ec_parameters(r: &mut Reader<'_>, what: &str) -> Result<EcCurve> {
+    match r.peek_tag() {
+        Some(asn1::OID) => curve_from_oid(&r.oid(what)?),
+        Some(asn1::SEQUENCE) => Err(Error::new(ErrorKind::UnsupportedKeyType(
+            "EC key with explicit curve parameters (re-export it with a named curve: \
+             openssl ec -param_enc named_curve)"
+                .into(),
+        ))),
+        Some(asn1::NULL) => Err(Error::new(ErrorKind::UnsupportedKeyType(
+            "EC key with implicit curve parameters".into(),
+        ))),
+        _ => Err(r.error(format!("{what} is not a named curve"))),
+    }
+}
+
+/// Decodes a PKCS#1 `RSAPrivateKey` that fills `der`, checking its halves agree.
+///
+/// The CRT exponents `d mod (p-1)` and `d mod (q-1)` are read but not kept: keyconv recomputes
+/// them on output, so a file with wrong ones converts to a correct key.
+pub(crate) fn decode_rsa(der: &[u8], format: Format) -> Result<PrivateKey> {
+    let mut outer = Reader::new(der, format);
+    let mut r = outer.sequence("RSAPrivateKey")?;
+    outer.finish("RSAPrivateKey")?;
+    match r.small_uint("RSAPrivateKey version")? {
+        0 => {}
+        1 => {
+            return Err(Error::new(ErrorKind::UnsupportedKeyType(
+                "multi-prime RSA".into(),
+            )));
+        }
+        v => return Err(r.error(format!("RSAPrivateKey version {v} is unknown"))),
+    }
+    let n = r.uint("RSA modulus")?.to_vec();
+    let e = r.uint("RSA public exponent")?.to_vec();
+    let d = SecretBytes::new(r.uint("RSA private exponent")?);
+    let p = SecretBytes::new(r.uint("RSA prime p")?);
+    let q = SecretBytes::new(r.uint("RSA prime q")?);
+    r.uint("RSA exponent d mod (p-1)")?;
+    r.uint("RSA exponent d mod (q-1)")?;
+    let iqmp = SecretBytes::new(r.uint("RSA coefficient")?);
+    r.finish("RSAPrivateKey")?;
+    let data = PublicKeyData::Rsa { e, n };
+    data.validate(format)?;
+    PrivateKey::new(
+        PublicKey::new(data, "")?,
+        SecretKeyData::Rsa { d, p, q, iqmp },
+    )
+}
+
+/// Encodes an RSA key as PKCS#1 `RSAPrivateKey`.
+pub(crate) fn encode_rsa(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
+    let (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) =
+        (key.public_key().data(), key.secret())
+    else {
+        return Err(not_this_type("an RSA"));
+    };
+    let Some((dp, dq)) = key.rsa_crt_exponents() else {
+        return Err(Error::new(ErrorKind::InconsistentKey(
+            "RSA primes are unusable".into(),
+        )));
+    };
+    Ok(asn1::sequence(&[
+        &asn1::small_uint(0),
+        &asn1::uint(n),
+        &asn1::uint(e),
+        &asn1::uint(d.as_bytes()),
+        &asn1::uint(p.as_bytes()),
+        &asn1::uint(q.as_bytes()),
+        &asn1::uint(dp.as_bytes()),
+        &asn1::uint(dq.as_bytes()),
+        &asn1::uint(iqmp.as_bytes()),
+    ]))
+}
+
+/// Decodes a SEC1 `ECPrivateKey` that fills `der`. `outer_curve` is the curve named outside it
+/// (PKCS#8's AlgorithmIdentifier); without one, the structure must name it. The public key is
+/// derived from the scalar, and checked against the stored one when there is one (compressed or
+/// not).
+pub(crate) fn decode_ec(
+    der: &[u8],
+    outer_curve: Option<EcCurve>,
+    format: Format,
+) -> Result<PrivateKey> {
+    let mut outer = Reader::new(der, format);
+    let mut r = outer.sequence("ECPrivateKey")?;
+    outer.finish("ECPrivateKey")?;
+    let version = r.small_uint("ECPrivateKey version")?;
+    if version != 1 {
+        return Err(r.error(format!("ECPrivateKey version {version} is not 1")));
+    }
+    let d = SecretBytes::new(r.octet_string("EC private key")?);
+    let inner_curve = match r.optional(asn1::context(0), "EC parameters")? {
+        Some(mut params) => {
+            let curve = read_ec_parameters(&mut params, "EC parameters")?;
+            params.finish("EC parameters")?;
+            Some(curve)
+        }
+        None => None,
+    };
+    let stored_point = match r.optional(asn1::context(1), "EC public key")? {
+        Some(mut public) => {
+            let point = public.bit_string("EC public key")?;
+            public.finish("EC public key")?;
+            Some(point)
+        }
+        None => None,
+    };
+    r.finish("ECPrivateKey")?;
+    let curve = match (outer_curve, inner_curve) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::malformed(
+                format,
+                "the curve inside ECPrivateKey differs from the key's algorithm parameters",
+            ));
+        }
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => {
+            return Err(Error::malformed(format, "EC private key names no curve"));
+        }
+    };
+    if d.as_bytes().iter().skip_while(|&&b| b == 0).count() > curve.scalar_len() {
+        return Err(Error::malformed(
+            format,
+            format!(
+                "EC private key is longer than a {} scalar",
+                curve.ssh_name()
+            ),
+        ));
+    }
+    let key = PrivateKey::from_secret(SecretKeyData::Ecdsa { d }, Some(curve), "")?;
+    if let Some(stored) = stored_point {
+        let PublicKeyData::Ecdsa { point, .. } = key.public_key().data() else {
+            return Err(not_this_type("an ECDSA"));
+        };
+        if !same_ec_point(point, stored) {
+            return Err(Error::new(ErrorKind::InconsistentKey(
+                "the EC public key stored with the private key is not d·G".into(),
+            )));
+        }
+    }
+    Ok(key)
+}
+
+/// Whether `stored` (uncompressed `04‖x‖y`, or compressed `02/03‖x`) is the uncompressed `point`.
+pub(crate) fn same_ec_point(point: &[u8], stored: &[u8]) -> bool {
+    match stored.split_first() {
+        Some((&4, _)) => point == stored,
+        Some((&tag @ (2 | 3), x)) => {
+            let Some((_, xy)) = point.split_first() else {
+                return false;
+            };
+            let (px, py) = xy.split_at(xy.len() / 2);
+            let odd = py.last().is_some_and(|b| b & 1 == 1);
+            px == x && (tag == 3) == odd
+        }
+        _ => false,
+    }
+}
+
+/// Encodes an ECDSA key as SEC1 `ECPrivateKey` with its public key, and the curve when
+/// `with_curve` (traditional PEM; PKCS#8 names it outside, and openssl then leaves it out).
+pub(crate) fn encode_ec(key: &PrivateKey, with_curve: bool) -> Result<Zeroizing<Vec<u8>>> {
+    let (PublicKeyData::Ecdsa { curve, point }, SecretKeyData::Ecdsa { d }) =
+        (key.public_key().data(), key.secret())
+    else {
+        return Err(not_this_type("an ECDSA"));
+    };
+    let curve_part = if with_curve {
+        asn1::constructed(asn1::context(0), &[&asn1::oid(curve.oid())])
+    } else {
+        Zeroizing::new(Vec::new())
+    };
+    Ok(asn1::sequence(&[
+        &asn1::small_uint(1),
+        &asn1::octet_string(d.as_bytes()),
+        &curve_part,
+        &asn1::constructed(asn1::context(1), &[&asn1::bit_string(point)]),
+    ]))
+}
+
+fn not_this_type(what: &str) -> Error {
+    Error::new(ErrorKind::InvalidRequest(format!(
+        "the key is not {what} key"
+    )))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ec_points_compare_compressed_and_not() {
+        let point = [4, 1, 2, 3, 4, 5, 7];
+        assert!(same_ec_point(&point, &point));
+        assert!(same_ec_point(&point, &[3, 1, 2, 3]));
+        assert!(!same_ec_point(&point, &[2, 1, 2, 3]));
+        assert!(!same_ec_point(&point, &[3, 1, 2, 4]));
+        assert!(!same_ec_point(&point, &[]));
+    }
+
+    #[test]
+    fn ec_keys_round_trip_with_and_without_the_curve() {
+        let mut d = vec![0u8; 32];
+        d[31] = 7;
+        let key = PrivateKey::from_secret(
+            SecretKeyData::Ecdsa {
+                d: SecretBytes::new(d),
+            },
+            Some(EcCurve::P256),
+            "",
+        )
+        .unwrap();
+        let with = encode_ec(&key, true).unwrap();
+        assert_eq!(decode_ec(&with, None, Format::Pem).unwrap(), key);
+        let without = encode_ec(&key, false).unwrap();
+        assert!(decode_ec(&without, None, Format::Pem).is_err());
+        assert_eq!(
+            decode_ec(&without, Some(EcCurve::P256), Format::Pkcs8).unwrap(),
+            key
+        );
+        let e = decode_ec(&with, Some(EcCurve::P384), Format::Pkcs8).unwrap_err();
+        assert!(e.to_string().contains("differs"), "{e}");
+    }
+
+    #[test]
+    fn unknown_curves_are_named() {
+        let e = curve_from_oid("1.3.132.0.10").unwrap_err();
+        assert!(e.to_string().contains("secp256k1"), "{e}");
+    }
+}

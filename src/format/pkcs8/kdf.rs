@@ -1,0 +1,257 @@
+//! The password-based key derivations of PKCS#8 encryption: PBKDF2 (RFC 8018 §5.2) with the
+//! HMAC-SHA family, scrypt (RFC 7914), PBKDF1 (RFC 8018 §5.1) for PBES1, and the PKCS#12 KDF
+//! (RFC 7292 appendix B.2) for the PKCS#12 PBE schemes. Callers check the work against
+//! [`KdfLimits`](crate::protection::KdfLimits) first.
+
+use sha1::Digest as _;
+use zeroize::Zeroizing;
+
+/// The PRF of PBKDF2 (RFC 8018 appendix B.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pbkdf2Prf {
+    HmacSha1,
+    HmacSha224,
+    HmacSha256,
+    HmacSha384,
+    HmacSha512,
+    HmacSha512_224,
+    HmacSha512_256,
+}
+
+impl Pbkdf2Prf {
+    /// The OID of the HMAC algorithm.
+    pub(super) fn oid(self) -> &'static str {
+        match self {
+            Pbkdf2Prf::HmacSha1 => "1.2.840.113549.2.7",
+            Pbkdf2Prf::HmacSha224 => "1.2.840.113549.2.8",
+            Pbkdf2Prf::HmacSha256 => "1.2.840.113549.2.9",
+            Pbkdf2Prf::HmacSha384 => "1.2.840.113549.2.10",
+            Pbkdf2Prf::HmacSha512 => "1.2.840.113549.2.11",
+            Pbkdf2Prf::HmacSha512_224 => "1.2.840.113549.2.12",
+            Pbkdf2Prf::HmacSha512_256 => "1.2.840.113549.2.13",
+        }
+    }
+
+    pub(super) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
+        [
+            Pbkdf2Prf::HmacSha1,
+            Pbkdf2Prf::HmacSha224,
+            Pbkdf2Prf::HmacSha256,
+            Pbkdf2Prf::HmacSha384,
+            Pbkdf2Prf::HmacSha512,
+            Pbkdf2Prf::HmacSha512_224,
+            Pbkdf2Prf::HmacSha512_256,
+        ]
+        .into_iter()
+        .find(|p| p.oid() == oid)
+    }
+
+    /// The name `inspect` reports, as `--prf` spells it: `hmac-sha256`.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Pbkdf2Prf::HmacSha1 => "hmac-sha1",
+            Pbkdf2Prf::HmacSha224 => "hmac-sha224",
+            Pbkdf2Prf::HmacSha256 => "hmac-sha256",
+            Pbkdf2Prf::HmacSha384 => "hmac-sha384",
+            Pbkdf2Prf::HmacSha512 => "hmac-sha512",
+            Pbkdf2Prf::HmacSha512_224 => "hmac-sha512-224",
+            Pbkdf2Prf::HmacSha512_256 => "hmac-sha512-256",
+        }
+    }
+
+    /// PBKDF2 into `out`.
+    ///
+    /// `sha2` picks its SHA-NI / ARMv8 implementation at run time, so this is within a few per
+    /// cent of OpenSSL's own loop: two compression-function calls per iteration.
+    pub(super) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+        use pbkdf2::pbkdf2_hmac;
+        match self {
+            Pbkdf2Prf::HmacSha1 => pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha224 => pbkdf2_hmac::<sha2::Sha224>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha256 => pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha384 => pbkdf2_hmac::<sha2::Sha384>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha512 => pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha512_224 => {
+                pbkdf2_hmac::<sha2::Sha512_224>(password, salt, iterations, out)
+            }
+            Pbkdf2Prf::HmacSha512_256 => {
+                pbkdf2_hmac::<sha2::Sha512_256>(password, salt, iterations, out)
+            }
+        }
+    }
+}
+
+/// The hash of a PBES1 scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pbkdf1Hash {
+    Md5,
+    Sha1,
+}
+
+/// PBKDF1 (RFC 8018 §5.1): `T₁ = H(P ‖ S)`, `Tᵢ = H(Tᵢ₋₁)`, the first 16 bytes of `T_c`
+/// (PBES1's DES key and IV).
+pub(super) fn pbkdf1(
+    hash: Pbkdf1Hash,
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+) -> Zeroizing<[u8; 16]> {
+    fn run<D: sha1::Digest>(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<Vec<u8>> {
+        let mut t = Zeroizing::new(
+            D::new()
+                .chain_update(password)
+                .chain_update(salt)
+                .finalize()
+                .to_vec(),
+        );
+        for _ in 1..iterations {
+            let next = D::digest(&*t);
+            t.copy_from_slice(&next); // in place: the buffer is zeroized on drop
+        }
+        t
+    }
+    let t = match hash {
+        Pbkdf1Hash::Md5 => run::<md5::Md5>(password, salt, iterations),
+        Pbkdf1Hash::Sha1 => run::<sha1::Sha1>(password, salt, iterations),
+    };
+    let mut out = Zeroizing::new([0u8; 16]);
+    for (o, b) in out.iter_mut().zip(t.iter()) {
+        *o = *b;
+    }
+    out
+}
+
+/// The purpose byte of the PKCS#12 KDF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pkcs12Purpose {
+    Key = 1,
+    Iv = 2,
+}
+
+/// A passphrase as PKCS#12 wants it: a BMPString (UTF-16 big-endian) with a terminating NUL.
+/// Bytes that are not UTF-8 are taken as ISO-8859-1, as OpenSSL does.
+pub(super) fn pkcs12_password(passphrase: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(passphrase.len() * 2 + 2));
+    match std::str::from_utf8(passphrase) {
+        Ok(text) => {
+            for unit in text.encode_utf16() {
+                out.extend_from_slice(&unit.to_be_bytes());
+            }
+        }
+        Err(_) => {
+            for &b in passphrase {
+                out.extend_from_slice(&[0, b]);
+            }
+        }
+    }
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// The PKCS#12 KDF with SHA-1 (RFC 7292 B.2): `len` bytes for `purpose`.
+pub(super) fn pkcs12_kdf(
+    bmp_password: &[u8],
+    salt: &[u8],
+    purpose: Pkcs12Purpose,
+    iterations: u32,
+    len: usize,
+) -> Zeroizing<Vec<u8>> {
+    const V: usize = 64; // SHA-1 block size
+    let fill = |src: &[u8]| -> Vec<u8> {
+        let len = V * src.len().div_ceil(V);
+        src.iter().cycle().take(len).copied().collect()
+    };
+    let d = [purpose as u8; V];
+    let mut i_buf = Zeroizing::new(fill(salt));
+    i_buf.extend_from_slice(&Zeroizing::new(fill(bmp_password)));
+    let mut out = Zeroizing::new(Vec::with_capacity(len + 20));
+    loop {
+        let mut a = Zeroizing::new(
+            sha1::Sha1::new()
+                .chain_update(d)
+                .chain_update(&*i_buf)
+                .finalize(),
+        );
+        for _ in 1..iterations {
+            *a = sha1::Sha1::digest(*a);
+        }
+        out.extend_from_slice(&a[..]);
+        if out.len() >= len {
+            out.truncate(len);
+            return out;
+        }
+        // Iⱼ = (Iⱼ + B + 1) mod 2^(8v), where B is A repeated to v bytes.
+        let b: Zeroizing<Vec<u8>> = Zeroizing::new(a.iter().cycle().take(V).copied().collect());
+        for chunk in i_buf.chunks_mut(V) {
+            let mut carry = 1u16;
+            for (x, y) in chunk.iter_mut().rev().zip(b.iter().rev()) {
+                let sum = u16::from(*x) + u16::from(*y) + carry;
+                *x = sum as u8;
+                carry = sum >> 8;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pbkdf2_sha256_known_answer() {
+        // RFC 7914 §11 (PBKDF2-HMAC-SHA256 test vector).
+        let mut out = [0u8; 64];
+        Pbkdf2Prf::HmacSha256.derive(b"passwd", b"salt", 1, &mut out);
+        assert_eq!(
+            hex::encode(out),
+            "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc\
+             49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"
+        );
+    }
+
+    #[test]
+    fn pkcs12_kdf_known_answers() {
+        // From the PKCS#12 KDF test vectors used by OpenSSL and BouncyCastle
+        // (password "smeg", salt 0A58CF64530D823F, 1 iteration).
+        let pass = pkcs12_password(b"smeg");
+        let salt = hex::decode("0A58CF64530D823F").unwrap();
+        let key = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Key, 1, 24);
+        assert_eq!(
+            hex::encode_upper(&*key),
+            "8AAAE6297B6CB04642AB5B077851284EB7128F1A2A7FBCA3"
+        );
+        let iv = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Iv, 1, 8);
+        assert_eq!(hex::encode_upper(&*iv), "79993DFE048D3B76");
+        // Password "queeg", salt 1682C0FC5B3F7EC5, 1000 iterations.
+        let pass = pkcs12_password(b"queeg");
+        let salt = hex::decode("1682C0FC5B3F7EC5").unwrap();
+        let key = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Key, 1000, 24);
+        assert_eq!(
+            hex::encode_upper(&*key),
+            "483DD6E919D7DE2E8E648BA8F862F3FBFBDC2BCB2C02957F"
+        );
+    }
+
+    #[test]
+    fn pkcs12_password_is_bmp_with_nul() {
+        assert_eq!(&pkcs12_password(b"ab")[..], &[0, b'a', 0, b'b', 0, 0]);
+        assert_eq!(&pkcs12_password("é".as_bytes())[..], &[0, 0xe9, 0, 0]);
+        assert_eq!(&pkcs12_password(b"\xe9")[..], &[0, 0xe9, 0, 0]);
+        assert_eq!(&pkcs12_password(b"")[..], &[0, 0]);
+    }
+
+    #[test]
+    fn pbkdf1_md5_is_iterated_md5() {
+        let one = pbkdf1(Pbkdf1Hash::Md5, b"pw", b"saltsalt", 1);
+        let digest = md5::Md5::digest(b"pwsaltsalt");
+        assert_eq!(&one[..], &digest[..]);
+        let two = pbkdf1(Pbkdf1Hash::Md5, b"pw", b"saltsalt", 2);
+        assert_eq!(&two[..], &md5::Md5::digest(digest)[..]);
+    }
+}
