@@ -44,8 +44,6 @@ pub enum ErrorKind {
     },
     /// The input is not in any format keyconv knows.
     UnrecognizedFormat,
-    /// The format is known, but this build of keyconv cannot read or write it yet.
-    FormatNotSupportedYet(Format),
     /// The key type is not supported (by keyconv, or by the format at hand).
     UnsupportedKeyType(String),
     /// A protection scheme (cipher, KDF, PBE scheme) is not supported.
@@ -163,9 +161,6 @@ impl fmt::Display for Error {
                 Ok(())
             }
             ErrorKind::UnrecognizedFormat => f.write_str("not a key file keyconv recognizes"),
-            ErrorKind::FormatNotSupportedYet(format) => {
-                write!(f, "{} files are not supported yet", format.description())
-            }
             ErrorKind::UnsupportedKeyType(t) => write!(f, "unsupported key type {t}"),
             ErrorKind::UnsupportedScheme(s) => write!(f, "unsupported scheme: {s}"),
             ErrorKind::UnsupportedTarget {
@@ -179,10 +174,7 @@ impl fmt::Display for Error {
                 parameter,
                 value,
                 limit,
-            } => write!(
-                f,
-                "{parameter} {value} is above the limit of {limit} (give --allow-expensive-kdf to lift it)"
-            ),
+            } => write!(f, "{parameter} {value} is above keyconv's limit of {limit}"),
             ErrorKind::InconsistentKey(what) => {
                 write!(
                     f,

@@ -325,11 +325,6 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
     }
 }
 
-/// The error of a format whose module has not landed yet.
-pub(crate) fn not_supported_yet(format: Format) -> Error {
-    Error::new(ErrorKind::FormatNotSupportedYet(format))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

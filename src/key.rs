@@ -215,14 +215,14 @@ impl PublicKeyData {
     }
 
     /// The key size as `ssh-keygen -l` reports it: modulus bits for RSA, prime bits for DSA,
-    /// curve bits for ECDSA, 256 for Ed25519, 456 for Ed448.
+    /// curve bits for ECDSA, 256 for Ed25519, 448 for Ed448 (as puttygen).
     pub fn bits(&self) -> u32 {
         match self {
             PublicKeyData::Rsa { n, .. } => bit_length(n),
             PublicKeyData::Dsa { p, .. } => bit_length(p),
             PublicKeyData::Ecdsa { curve, .. } => curve.bits(),
             PublicKeyData::Ed25519(_) => 256,
-            PublicKeyData::Ed448(_) => 456,
+            PublicKeyData::Ed448(_) => 448,
             PublicKeyData::Opaque(o) => o.bits,
         }
     }

@@ -11,19 +11,36 @@ use common::{Entry, have_tool, keyconv, manifest, run, tempdir, testdata, type_a
 
 fn convert(input: &Path, to: &str, out: &Path, pass: Option<&Path>, extra: &[&str]) {
     let mut cmd = keyconv();
-    cmd.arg("convert").arg(input).args(["--to", to, "-o"]).arg(out).args(extra);
+    cmd.arg("convert")
+        .arg(input)
+        .args(["--to", to, "-o"])
+        .arg(out)
+        .args(extra);
     if let Some(p) = pass {
         cmd.arg("--passphrase-file").arg(p);
     }
     let o = run(cmd.stdin(Stdio::null()));
-    assert!(o.status.success(), "{} → {to}: {}", input.display(), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{} → {to}: {}",
+        input.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// `ssh-keygen -y` of a private key file: its public line (with the comment, for openssh-key-v1).
 fn ssh_keygen_public(file: &Path, pass: &str) -> String {
     std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let o = run(Command::new("ssh-keygen").args(["-y", "-P", pass, "-f"]).arg(file).stdin(Stdio::null()));
-    assert!(o.status.success(), "ssh-keygen -y {}: {}", file.display(), String::from_utf8_lossy(&o.stderr));
+    let o = run(Command::new("ssh-keygen")
+        .args(["-y", "-P", pass, "-f"])
+        .arg(file)
+        .stdin(Stdio::null()));
+    assert!(
+        o.status.success(),
+        "ssh-keygen -y {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).trim_end().to_owned()
 }
 
@@ -42,20 +59,56 @@ fn ssh_keygen_keys_round_trip_through_convert_to_openssh() {
     let mut n = 0;
     let rows: Vec<Entry> = manifest()
         .into_iter()
-        .filter(|e| e.format == "openssh" && e.maker.contains("ssh-keygen") && e.passphrase_file.as_deref() != Some("passphrase-utf8"))
+        .filter(|e| {
+            e.format == "openssh"
+                && e.maker.contains("ssh-keygen")
+                && e.passphrase_file.as_deref() != Some("passphrase-utf8")
+        })
         .collect();
     for e in &rows {
         let reference = e.reference_pub().trim_end().to_owned();
         let plain = dir.path().join(format!("{}.plain", e.file));
-        convert(&e.path(), "openssh", &plain, e.passphrase_path().as_deref(), &["--no-passphrase"]);
-        assert_eq!(ssh_keygen_public(&plain, ""), reference, "{} unencrypted", e.file);
+        convert(
+            &e.path(),
+            "openssh",
+            &plain,
+            e.passphrase_path().as_deref(),
+            &["--no-passphrase"],
+        );
+        assert_eq!(
+            ssh_keygen_public(&plain, ""),
+            reference,
+            "{} unencrypted",
+            e.file
+        );
 
         let again = dir.path().join(format!("{}.enc", e.file));
         let newpass = testdata().join("passphrase");
-        convert(&e.path(), "openssh", &again, e.passphrase_path().as_deref(), &["--new-passphrase-file", newpass.to_str().unwrap(), "--rounds", "2"]);
+        convert(
+            &e.path(),
+            "openssh",
+            &again,
+            e.passphrase_path().as_deref(),
+            &[
+                "--new-passphrase-file",
+                newpass.to_str().unwrap(),
+                "--rounds",
+                "2",
+            ],
+        );
         let line = ssh_keygen_public(&again, &pass);
-        assert_eq!(type_and_blob(&line), type_and_blob(&reference), "{} re-encrypted", e.file);
-        assert_eq!(comment_of(&line), comment_of(&reference), "{} comment", e.file);
+        assert_eq!(
+            type_and_blob(&line),
+            type_and_blob(&reference),
+            "{} re-encrypted",
+            e.file
+        );
+        assert_eq!(
+            comment_of(&line),
+            comment_of(&reference),
+            "{} comment",
+            e.file
+        );
         n += 1;
     }
     assert!(n >= 9 * 11, "only {n} ssh-keygen files");
@@ -67,14 +120,32 @@ fn ssh_keygen_keys_round_trip_through_convert_to_openssh() {
 #[test]
 fn public_prints_ssh_keygens_line_for_every_rendering() {
     let mut n = 0;
-    for e in manifest().into_iter().filter(|e| ["rfc4716", "spki", "public"].contains(&e.format.as_str())) {
+    for e in manifest()
+        .into_iter()
+        .filter(|e| ["rfc4716", "spki", "public"].contains(&e.format.as_str()))
+    {
         let o = run(keyconv().arg("public").arg(e.path()));
-        assert!(o.status.success(), "{}: {}", e.file, String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            e.file,
+            String::from_utf8_lossy(&o.stderr)
+        );
         let line = String::from_utf8_lossy(&o.stdout).trim_end().to_owned();
         assert_eq!(line.lines().count(), 1, "{}", e.file);
-        assert_eq!(type_and_blob(&line), e.reference_type_and_blob(), "{}", e.file);
+        assert_eq!(
+            type_and_blob(&line),
+            e.reference_type_and_blob(),
+            "{}",
+            e.file
+        );
         if e.file.contains("putty-pub") {
-            assert_eq!(comment_of(&line), comment_of(e.reference_pub().trim_end()), "{}: comment", e.file);
+            assert_eq!(
+                comment_of(&line),
+                comment_of(e.reference_pub().trim_end()),
+                "{}: comment",
+                e.file
+            );
         }
         n += 1;
     }
@@ -87,18 +158,46 @@ fn public_prints_ssh_keygens_line_for_every_rendering() {
 fn rfc4716_output_is_read_by_ssh_keygen_and_fingerprints_match() {
     assert!(have_tool("ssh-keygen"));
     let dir = tempdir();
-    for key in ["rsa-1024", "rsa-2048", "rsa-3072", "rsa-4096", "dsa-1024", "ecdsa-256", "ecdsa-384", "ecdsa-521", "ed25519"] {
+    for key in [
+        "rsa-1024",
+        "rsa-2048",
+        "rsa-3072",
+        "rsa-4096",
+        "dsa-1024",
+        "ecdsa-256",
+        "ecdsa-384",
+        "ecdsa-521",
+        "ed25519",
+    ] {
         let pub_file = testdata().join(format!("{key}.pub"));
         let out = dir.path().join(format!("{key}.rfc"));
         convert(&pub_file, "rfc4716", &out, None, &[]);
-        let o = run(Command::new("ssh-keygen").args(["-i", "-m", "RFC4716", "-f"]).arg(&out));
-        assert!(o.status.success(), "{key}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = run(Command::new("ssh-keygen")
+            .args(["-i", "-m", "RFC4716", "-f"])
+            .arg(&out));
+        assert!(
+            o.status.success(),
+            "{key}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let reference = std::fs::read_to_string(&pub_file).unwrap();
-        assert_eq!(type_and_blob(&String::from_utf8_lossy(&o.stdout)), type_and_blob(&reference), "{key}");
+        assert_eq!(
+            type_and_blob(&String::from_utf8_lossy(&o.stdout)),
+            type_and_blob(&reference),
+            "{key}"
+        );
         for (hash, suffix) in [("sha256", "sha256"), ("md5", "md5")] {
-            let ours = run(keyconv().args(["fingerprint", "--hash", hash]).arg(&pub_file));
-            let theirs = std::fs::read_to_string(testdata().join(format!("{key}.fingerprint-{suffix}"))).unwrap();
-            assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs, "{key} {hash}");
+            let ours = run(keyconv()
+                .args(["fingerprint", "--hash", hash])
+                .arg(&pub_file));
+            let theirs =
+                std::fs::read_to_string(testdata().join(format!("{key}.fingerprint-{suffix}")))
+                    .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                theirs,
+                "{key} {hash}"
+            );
         }
     }
 }
@@ -115,13 +214,29 @@ fn puttygen_files_convert_to_openssh_and_pkcs8() {
                 continue;
             }
             let out = dir.path().join(format!("{}.{to}", e.file));
-            convert(&e.path(), to, &out, e.passphrase_path().as_deref(), &["--no-passphrase"]);
+            convert(
+                &e.path(),
+                to,
+                &out,
+                e.passphrase_path().as_deref(),
+                &["--no-passphrase"],
+            );
             let o = run(keyconv().arg("public").arg(&out));
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             let line = String::from_utf8_lossy(&o.stdout).into_owned();
-            assert_eq!(type_and_blob(&line), type_and_blob(&reference), "{} → {to}", e.file);
+            assert_eq!(
+                type_and_blob(&line),
+                type_and_blob(&reference),
+                "{} → {to}",
+                e.file
+            );
             if to == "openssh" {
-                assert_eq!(comment_of(line.trim_end()), comment_of(reference.trim_end()), "{} → {to}: comment", e.file);
+                assert_eq!(
+                    comment_of(line.trim_end()),
+                    comment_of(reference.trim_end()),
+                    "{} → {to}: comment",
+                    e.file
+                );
             }
             n += 1;
         }

@@ -19,7 +19,6 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::IncorrectPassphraseOrCorrupted => "corrupted",
         ErrorKind::InconsistentKey(_) => "inconsistent",
         ErrorKind::UnsupportedScheme(_) | ErrorKind::UnsupportedKeyType(_) => "unsupported",
-        ErrorKind::FormatNotSupportedYet(_) => "not-supported-yet",
         ErrorKind::PassphraseRequired => "passphrase-required",
         _ => "other",
     }

@@ -261,10 +261,12 @@ fn kdf_bombs_are_refused_before_any_work() {
     );
 }
 
+type KindCheck = fn(&ErrorKind) -> bool;
+
 #[test]
 fn hostile_pkcs8_and_pem_files_are_refused_with_the_right_kind() {
     let malformed = |k: &ErrorKind| matches!(k, ErrorKind::Malformed { .. });
-    let cases: [(&str, fn(&ErrorKind) -> bool); 13] = [
+    let cases: [(&str, KindCheck); 13] = [
         ("pem-bad-dek-info", malformed),
         ("pem-dek-info-short-iv", malformed),
         ("pem-label-mismatch", malformed),

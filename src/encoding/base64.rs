@@ -79,7 +79,6 @@ fn sextet(c: u8) -> u8 {
 
 /// Decodes base64 pasted by a person: ASCII white space (spaces, tabs, CR, LF) anywhere is
 /// ignored; the rest must still be canonical base64.
-#[allow(dead_code)] // until the rfc4716 codec lands
 pub(crate) fn decode_tolerant(text: &str) -> Option<Vec<u8>> {
     if text.bytes().any(|b| b.is_ascii_whitespace()) {
         let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();

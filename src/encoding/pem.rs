@@ -24,7 +24,6 @@ pub(crate) struct Pem {
 
 impl Pem {
     /// The value of the header `name` (case-insensitive), if present.
-    #[allow(dead_code)] // until the legacy PEM codec lands
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
