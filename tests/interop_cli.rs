@@ -209,8 +209,8 @@ fn puttygen_files_convert_to_openssh_and_pkcs8() {
     let mut n = 0;
     for e in manifest().into_iter().filter(|e| e.format == "ppk") {
         let reference = e.reference_pub();
-        for to in ["openssh", "pkcs8"] {
-            if to == "openssh" && e.key == "ed448" {
+        for to in ["openssh", "pkcs8", "pem"] {
+            if (to == "openssh" && e.key == "ed448") || (to == "pem" && e.key.starts_with("ed")) {
                 continue;
             }
             let out = dir.path().join(format!("{}.{to}", e.file));
@@ -242,4 +242,87 @@ fn puttygen_files_convert_to_openssh_and_pkcs8() {
         }
     }
     assert!(n > 100, "only {n} conversions");
+}
+
+/// Every key openssl and ssh-keygen wrote as PKCS#8 or traditional PEM, encrypted or not,
+/// converts to openssh and ppk with the public key of the original.
+#[test]
+fn pkcs8_and_pem_files_convert_to_openssh_and_ppk() {
+    let dir = tempdir();
+    let mut n = 0;
+    for e in manifest()
+        .into_iter()
+        .filter(|e| e.format == "pkcs8" || e.format == "pem")
+    {
+        if e.file.contains("iter600000") {
+            continue; // the 600,000-iteration file is the benchmark's; one PBKDF2 run is enough elsewhere
+        }
+        for to in ["openssh", "ppk"] {
+            if to == "openssh" && e.key == "ed448" {
+                continue;
+            }
+            let out = dir.path().join(format!("{}.{to}", e.file));
+            convert(
+                &e.path(),
+                to,
+                &out,
+                e.passphrase_path().as_deref(),
+                &["--no-passphrase"],
+            );
+            let o = run(keyconv().arg("public").arg(&out));
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert_eq!(
+                type_and_blob(&String::from_utf8_lossy(&o.stdout)),
+                e.reference_type_and_blob(),
+                "{} → {to}",
+                e.file
+            );
+            n += 1;
+        }
+    }
+    assert!(n > 250, "only {n} conversions");
+}
+
+/// A wrong passphrase on every encrypted file of every format: exit 1, `incorrect passphrase`,
+/// no output file.
+#[test]
+fn wrong_passphrase_exits_1_and_writes_nothing() {
+    let dir = tempdir();
+    let wrong = dir.path().join("wrong");
+    std::fs::write(&wrong, "not the passphrase\n").unwrap();
+    let mut n = 0;
+    for e in manifest()
+        .into_iter()
+        .filter(|e| e.encrypted && !e.file.contains("iter600000"))
+    {
+        let out = dir.path().join(format!("{}.out", e.file));
+        let o = run(keyconv()
+            .arg("convert")
+            .arg(e.path())
+            .args(["--to", "pkcs8", "--passphrase-file"])
+            .arg(&wrong)
+            .arg("-o")
+            .arg(&out)
+            .stdin(Stdio::null()));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{}: {err}", e.file);
+        let expected = if e.format == "ppk" {
+            "incorrect passphrase or corrupted file"
+        } else {
+            "incorrect passphrase"
+        };
+        assert!(
+            err.lines().next().unwrap_or("").ends_with(expected),
+            "{}: {err}",
+            e.file
+        );
+        assert!(!out.exists(), "{}", e.file);
+        n += 1;
+    }
+    assert!(n > 200, "only {n} encrypted files");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the passphrase file remains"
+    );
 }
