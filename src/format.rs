@@ -186,6 +186,28 @@ pub(crate) trait PrivateKeyFile: Send + Sync {
     ) -> Result<PrivateKey>;
 }
 
+/// A private key file that is not encrypted: the key, read and checked when the file was decoded.
+pub(crate) struct PlainKeyFile {
+    pub(crate) key: PrivateKey,
+}
+
+/// The protection of every [`PlainKeyFile`].
+static UNENCRYPTED: Protection = Protection::None;
+
+impl PrivateKeyFile for PlainKeyFile {
+    fn protection(&self) -> &Protection {
+        &UNENCRYPTED
+    }
+
+    fn public_key(&self) -> Option<&PublicKey> {
+        Some(self.key.public_key())
+    }
+
+    fn private_key(&self, _: Option<&Passphrase>, _: &KdfLimits) -> Result<PrivateKey> {
+        Ok(self.key.clone())
+    }
+}
+
 enum Contents {
     Public(Vec<PublicKey>),
     Private(Box<dyn PrivateKeyFile>),

@@ -34,7 +34,7 @@ use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
 use crate::encoding::{asn1_keys, der, pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{Format, PrivateKeyFile};
+use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
 use crate::protection::{Kdf, KdfLimits, Protection};
@@ -208,28 +208,6 @@ fn bytes_to_key(passphrase: &[u8], iv: &[u8], len: usize) -> Zeroizing<Vec<u8>> 
     key
 }
 
-/// The protection of every unencrypted file.
-static UNENCRYPTED: Protection = Protection::None;
-
-/// An unencrypted file: the key, read and checked when the file was decoded.
-struct PlainFile {
-    key: PrivateKey,
-}
-
-impl PrivateKeyFile for PlainFile {
-    fn protection(&self) -> &Protection {
-        &UNENCRYPTED
-    }
-
-    fn public_key(&self) -> Option<&PublicKey> {
-        Some(self.key.public_key())
-    }
-
-    fn private_key(&self, _: Option<&Passphrase>, _: &KdfLimits) -> Result<PrivateKey> {
-        Ok(self.key.clone())
-    }
-}
-
 /// A `Proc-Type: 4,ENCRYPTED` file.
 struct EncryptedFile {
     kind: KeyKind,
@@ -286,7 +264,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
                 "DER is not an RSA, EC or DSA private key structure",
             )
         })?;
-        return Ok(Box::new(PlainFile {
+        return Ok(Box::new(PlainKeyFile {
             key: kind.decode(input)?,
         }));
     }
@@ -327,7 +305,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
                     ),
                 ));
             }
-            return Ok(Box::new(PlainFile {
+            return Ok(Box::new(PlainKeyFile {
                 key: kind.decode(&pem.body)?,
             }));
         }

@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::{asn1_keys, der, pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{Format, PrivateKeyFile};
+use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{
     MAX_DSA_BITS, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData, bit_length,
 };
@@ -171,28 +171,6 @@ impl Default for Pkcs8Options {
     }
 }
 
-/// The protection of every unencrypted file.
-static UNENCRYPTED: Protection = Protection::None;
-
-/// An unencrypted PKCS#8 file: the key, read and checked when the file was decoded.
-struct PlainFile {
-    key: PrivateKey,
-}
-
-impl PrivateKeyFile for PlainFile {
-    fn protection(&self) -> &Protection {
-        &UNENCRYPTED
-    }
-
-    fn public_key(&self) -> Option<&PublicKey> {
-        Some(self.key.public_key())
-    }
-
-    fn private_key(&self, _: Option<&Passphrase>, _: &KdfLimits) -> Result<PrivateKey> {
-        Ok(self.key.clone())
-    }
-}
-
 /// An `EncryptedPrivateKeyInfo`: the scheme and the ciphertext. The public key is inside.
 struct EncryptedFile {
     scheme: Scheme,
@@ -270,7 +248,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
         }
     };
     if !encrypted {
-        return Ok(Box::new(PlainFile {
+        return Ok(Box::new(PlainKeyFile {
             key: decode_private_key_info(&der)?,
         }));
     }
