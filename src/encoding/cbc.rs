@@ -173,12 +173,6 @@ fn encrypt<C: BlockCipherEncrypt + KeyInit>(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
 

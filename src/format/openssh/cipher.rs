@@ -162,7 +162,6 @@ pub(super) fn encrypt(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -1,12 +1,5 @@
 //! Unit tests of the `openssh-key-v1` codec against ssh-keygen's and PuTTYgen's files.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use super::*;
 
 fn testdata(name: &str) -> Vec<u8> {

@@ -182,7 +182,6 @@ pub(super) fn pad(blob: &mut Zeroizing<Vec<u8>>) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -102,7 +102,6 @@ fn cmp_magnitude(a: &[u8], b: &[u8]) -> Ordering {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
