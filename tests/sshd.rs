@@ -55,12 +55,13 @@ fn secure_path(dir: &Path) -> bool {
 }
 
 /// A temporary directory sshd accepts for keys: under the cargo target directory, or else under
-/// root's home.
+/// root's home, or else under /run.
 fn secure_tempdir() -> tempfile::TempDir {
     let mut candidates = vec![PathBuf::from(env!("CARGO_TARGET_TMPDIR"))];
     if let Some(home) = std::env::var_os("HOME") {
         candidates.push(PathBuf::from(home));
     }
+    candidates.push(PathBuf::from("/run"));
     for base in candidates {
         let _ = std::fs::create_dir_all(&base);
         let Ok(base) = base.canonicalize() else {

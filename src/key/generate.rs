@@ -345,3 +345,50 @@ mod tests {
         assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
     }
 }
+
+/// Where RSA-3072 generation spends its time (run with `cargo test --release --lib
+/// rsa_generation_profile -- --ignored --nocapture`).
+#[cfg(test)]
+mod profile {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn rsa_generation_profile() {
+        let runs = 40;
+        let (mut one_prime, mut both, mut assemble) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sequential = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            random_rsa_prime(1536, &mut OsRandom::new()).unwrap();
+            random_rsa_prime(1536, &mut OsRandom::new()).unwrap();
+            sequential.push(t.elapsed());
+            let t = Instant::now();
+            random_rsa_prime(1536, &mut OsRandom::new()).unwrap();
+            one_prime.push(t.elapsed());
+            let t = Instant::now();
+            let (p, q) = rsa_primes(3072).unwrap();
+            both.push(t.elapsed());
+            let t = Instant::now();
+            let key = rsa::RsaPrivateKey::from_p_q(p, q, BoxedUint::from(RSA_EXPONENT)).unwrap();
+            let (p, q) = (key.primes()[0].clone(), key.primes()[1].clone());
+            let iqmp = check::rsa_iqmp(&p.to_be_bytes(), &q.to_be_bytes()).unwrap();
+            assert!(!iqmp.as_bytes().is_empty());
+            assemble.push(t.elapsed());
+        }
+        let median = |v: &mut Vec<Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        eprintln!(
+            "median of {runs}: one 1536-bit prime {:?}; p then q on one thread {:?}; \
+             p and q on two threads {:?}; d, n, iqmp {:?}",
+            median(&mut one_prime),
+            median(&mut sequential),
+            median(&mut both),
+            median(&mut assemble)
+        );
+    }
+}
