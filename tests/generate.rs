@@ -566,3 +566,50 @@ fn generated_keys_convert_like_any_other() {
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stdout), pub_line(&out));
 }
+
+/// On a terminal (util-linux `script` gives one), the new passphrase is asked twice; answers
+/// that differ write nothing.
+#[test]
+fn the_passphrase_is_asked_twice_on_a_terminal() {
+    if !have_tool("script") {
+        return;
+    }
+    let dir = tempdir();
+    let keyconv = env!("CARGO_BIN_EXE_keyconv");
+    for (answers, ok) in [
+        ("typed twice 123\ntyped twice 123\n", true),
+        ("one\ntwo\n", false),
+    ] {
+        let out = dir.path().join(format!("tty-{ok}"));
+        let mut child = Command::new("script")
+            .args(["-qec"])
+            .arg(format!(
+                "{keyconv} generate --type ecdsa -o '{}'",
+                out.display()
+            ))
+            .arg("/dev/null")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answers.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let screen = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.success(), ok, "{screen}");
+        assert_eq!(screen.matches("Enter ").count(), 2, "{screen}");
+        assert_eq!(out.exists(), ok);
+        if ok && have_tool("ssh-keygen") {
+            let read = ssh_keygen_public(&out, "typed twice 123");
+            assert_eq!(type_and_blob(&read), type_and_blob(&pub_line(&out)));
+        } else if !ok {
+            assert!(screen.contains("do not match"), "{screen}");
+        }
+    }
+}
