@@ -453,3 +453,28 @@ fn list_of_a_missing_file_is_an_error_and_home_is_the_default() {
         .collect();
     assert_eq!(listed, expected.lines().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_relative_file_in_the_current_directory() {
+    let dir = tempdir();
+    for expect in ["added", "nothing to add"] {
+        let o = run(keyconv()
+            .args(["authorized-keys", "add", "--file", "authorized_keys"])
+            .arg(td("ed25519.pub"))
+            .current_dir(dir.path())
+            .stdin(Stdio::null()));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("created"), "{}", stderr(&o));
+        assert_eq!(mode(&dir.path().join("authorized_keys")), 0o600);
+        std::fs::set_permissions(
+            dir.path().join("authorized_keys"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("authorized_keys")).unwrap(),
+        reference("ed25519")
+    );
+}

@@ -142,13 +142,17 @@ impl KeysFile {
         eprintln!("keyconv: {}: {what}", self.shown);
     }
 
-    /// Replaces the file with `bytes` atomically, fixing modes as the module documents.
-    fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
-        let dir = match self.path.parent() {
+    /// The file's directory.
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
-        };
-        self.prepare_directory(&dir)?;
+        }
+    }
+
+    /// Replaces the file with `bytes` atomically, fixing modes as the module documents.
+    fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
+        self.prepare_directory(&self.dir())?;
         let mode = self.file_mode();
         let staged = output::stage(&self.path, bytes, mode).map_err(|e| self.fail(e))?;
         if let Some(m) = &self.metadata {
@@ -374,7 +378,7 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
     }
     if added.is_empty() && file.metadata.is_some() {
         // Nothing to add; the modes are still put right.
-        file.prepare_directory(file.path.parent().unwrap_or(Path::new(".")))?;
+        file.prepare_directory(&file.dir())?;
         let mode = file.file_mode();
         if file
             .metadata
@@ -439,7 +443,7 @@ fn list(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
 }
 
 /// Whether `target` names `key`: its fingerprint, or else exactly its comment.
-fn matches(target: &str, key: &PublicKey) -> bool {
+fn names_key(target: &str, key: &PublicKey) -> bool {
     if target.starts_with("SHA256:") {
         key.fingerprint(FingerprintHash::Sha256) == target
     } else if target.starts_with("MD5:") {
@@ -460,7 +464,7 @@ fn remove(args: &AuthorizedKeysRemoveArgs) -> Result<(), Failure> {
         let hits: Vec<usize> = lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| matches!(&l.entry, Entry::Key { key, .. } if matches(target, key)))
+            .filter(|(_, l)| matches!(&l.entry, Entry::Key { key, .. } if names_key(target, key)))
             .map(|(i, _)| i)
             .collect();
         let mut blobs: Vec<Vec<u8>> = hits
