@@ -8,8 +8,10 @@ use clap::Parser;
 use crate::error::{Error, ErrorKind};
 
 mod args;
+mod authorized_keys;
 mod convert;
 mod fips;
+mod generate;
 mod input;
 mod output;
 mod show;
@@ -66,6 +68,8 @@ pub fn main() -> ExitCode {
         Command::Fingerprint(args) => show::fingerprint(&args),
         Command::Inspect(args) => show::inspect(&args),
         Command::FipsCheck(args) => fips::run(&args),
+        Command::Generate(args) => generate::run(&args),
+        Command::AuthorizedKeys(args) => authorized_keys::run(&args),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -14,6 +14,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 
 pub(crate) mod check;
+mod generate;
+pub use generate::{KeySpec, MIN_GENERATED_RSA_BITS, RSA_EXPONENT};
 
 /// The largest RSA modulus keyconv accepts, in bits (SPEC §1).
 pub const MAX_RSA_BITS: usize = 16384;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::format::Format;
 
@@ -27,6 +27,10 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Tell which key files a FIPS 140 system can use (exit 0 all compliant, 1 some not, 2 unreadable).
     FipsCheck(FipsCheckArgs),
+    /// Generate a new key: the private key in FILE, the one-line public key in FILE.pub.
+    Generate(GenerateArgs),
+    /// Add, list and remove the keys of an authorized_keys file.
+    AuthorizedKeys(AuthorizedKeysArgs),
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -184,4 +188,148 @@ pub struct FipsCheckArgs {
     pub strict: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+fn parse_private_format(s: &str) -> Result<Format, String> {
+    match parse_format(s)? {
+        f if f.is_private() => Ok(f),
+        _ => Err(format!(
+            "{s} is not a private key format: use ppk, openssh, pkcs8 or pem"
+        )),
+    }
+}
+
+/// The type of key `generate` makes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenerateType {
+    /// RSA (3072 bits unless --bits).
+    Rsa,
+    /// ECDSA (P-256 unless --curve or --bits).
+    Ecdsa,
+    /// Ed25519.
+    Ed25519,
+    /// Ed448 (PuTTY and PKCS#8; OpenSSH has no Ed448 keys).
+    Ed448,
+}
+
+/// A NIST curve for `generate --type ecdsa`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurveName {
+    /// NIST P-256.
+    #[value(alias = "nistp256")]
+    P256,
+    /// NIST P-384.
+    #[value(alias = "nistp384")]
+    P384,
+    /// NIST P-521.
+    #[value(alias = "nistp521")]
+    P521,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// The key type: ed25519 (default; rsa under --fips), rsa, ecdsa or ed448.
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_enum)]
+    pub key_type: Option<GenerateType>,
+    /// RSA modulus size (default 3072); for ECDSA, 256, 384 or 521 choose the curve.
+    #[arg(long, short = 'b', value_name = "N")]
+    pub bits: Option<u32>,
+    /// ECDSA curve (default p256).
+    #[arg(long, value_name = "CURVE", value_enum)]
+    pub curve: Option<CurveName>,
+    /// The private key format: openssh (default; pkcs8 under --fips), ppk, pkcs8 or pem.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_private_format)]
+    pub to: Option<Format>,
+    /// The private key file (mode 0600); the public key goes to FILE.pub (mode 0644).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+    /// The key's comment (default USER@HOST, as ssh-keygen).
+    #[arg(long, short = 'C', value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// Encrypt the key with the passphrase in FILE (one trailing newline is removed).
+    /// Otherwise KEYCONV_NEW_PASSPHRASE, otherwise a prompt (twice) on the terminal.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
+    pub new_passphrase_file: Option<PathBuf>,
+    /// Write the key unencrypted.
+    #[arg(long)]
+    pub no_passphrase: bool,
+    #[command(flatten)]
+    pub protection: ProtectionArgs,
+    /// Make only what a FIPS 140-3 module loads and NIST approves: RSA-3072 (or ECDSA) in
+    /// PKCS#8 with PBES2 (SPEC §4).
+    #[arg(long)]
+    pub fips: bool,
+    /// With --fips, also refuse EdDSA keys.
+    #[arg(long, requires = "fips")]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuthorizedKeysArgs {
+    #[command(subcommand)]
+    pub command: AuthorizedKeysCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuthorizedKeysCommand {
+    /// Append the public keys of the inputs (any format keyconv reads), one line each,
+    /// skipping keys already present.
+    Add(AuthorizedKeysAddArgs),
+    /// List the keys: line number, fingerprint, comment, type and options.
+    List(AuthorizedKeysListArgs),
+    /// Remove the keys with a fingerprint (SHA256:… or MD5:…) or, exactly, a comment.
+    Remove(AuthorizedKeysRemoveArgs),
+}
+
+/// Which authorized_keys file.
+#[derive(Args, Debug, Default, Clone)]
+pub struct AuthorizedKeysFileArg {
+    /// The authorized_keys file (default: $HOME/.ssh/authorized_keys).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AuthorizedKeysAddArgs {
+    /// Key files (public or private), or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub file: AuthorizedKeysFileArg,
+    /// Options for the added lines, e.g. no-pty or from="10.0.0.0/8" (repeat or separate with
+    /// commas).
+    #[arg(long = "option", value_name = "TEXT")]
+    pub options: Vec<String>,
+    /// Print the lines that would be added; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AuthorizedKeysListArgs {
+    #[command(flatten)]
+    pub file: AuthorizedKeysFileArg,
+    /// The fingerprint hash: sha256 (default) or md5.
+    #[arg(long, value_name = "HASH", default_value = "sha256", value_parser = ["sha256", "md5"])]
+    pub hash: String,
+}
+
+#[derive(Args, Debug)]
+pub struct AuthorizedKeysRemoveArgs {
+    /// Fingerprints (as `list` prints them) or comments (matched exactly).
+    #[arg(required = true, value_name = "FINGERPRINT|COMMENT")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub file: AuthorizedKeysFileArg,
+    /// Remove every key a comment matches, even when several different keys have it.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the lines that would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -5,9 +5,8 @@ use std::io::Write;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind};
-use crate::format::pkcs8::Prf;
 use crate::format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
-use crate::key::{PrivateKey, PublicKey};
+use crate::key::PrivateKey;
 use crate::passphrase::Passphrase;
 use crate::protection::{KdfLimits, Protection};
 
@@ -60,11 +59,12 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         };
         let options = encode_options(target, &args.protection, passphrase)?;
         if args.fips {
-            fips_preflight(args, key.public_key(), &options).map_err(on_input)?;
+            fips::preflight(&args.input, key.public_key(), target, &options, args.strict)
+                .map_err(on_input)?;
         }
         let data = encode_private(&key, target, &options).map_err(on_input)?;
         if args.fips {
-            fips_verify_output(&data, key.public_key(), args.strict).map_err(on_input)?;
+            fips::verify_output(&data, key.public_key(), args.strict).map_err(on_input)?;
         }
         (Zeroizing::new(data), PRIVATE_MODE)
     } else {
@@ -126,71 +126,6 @@ pub(crate) fn unlock(
         Ok((key, Some(passphrase)))
     } else {
         Ok((file.private_key(None, &limits).map_err(on_input)?, None))
-    }
-}
-
-/// `convert --fips` before encoding: the key, the target and the protection must be what a FIPS
-/// module loads and NIST approves (SPEC §4).
-fn fips_preflight(
-    args: &ConvertArgs,
-    key: &PublicKey,
-    options: &EncodeOptions,
-) -> Result<(), Error> {
-    let refuse =
-        |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
-    if let Some(warning) = fips::check_key_for_fips(key, args.strict)? {
-        eprintln!("keyconv: {}: {warning}", args.input);
-    }
-    let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    if encrypted && args.to != Format::Pkcs8 {
-        return Err(refuse(
-            format!("--fips: {} encryption is not FIPS-approved", args.to),
-            "use --to pkcs8 (PBES2, PBKDF2-HMAC-SHA-256, AES), or --no-passphrase for an unencrypted key",
-        ));
-    }
-    if let Some(p) = options.passphrase.as_ref().filter(|_| encrypted) {
-        if p.len() < 8 {
-            return Err(refuse(
-                format!(
-                    "--fips: the new passphrase is {} bytes; at least 8 are needed (passphrase-length)",
-                    p.len()
-                ),
-                "choose a longer passphrase",
-            ));
-        }
-        if options.pkcs8.prf == Prf::HmacSha1 {
-            return Err(refuse(
-                "--fips: HMAC-SHA-1 is deprecated for PBKDF2 (kdf-prf)".into(),
-                "drop --prf or use hmac-sha256",
-            ));
-        }
-        if options.pkcs8.iterations < 1000 {
-            return Err(refuse(
-                format!(
-                    "--fips: {} PBKDF2 iterations are below 1000 (kdf-iterations)",
-                    options.pkcs8.iterations
-                ),
-                "drop --iterations (600000 by default)",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `convert --fips` after encoding: our own output must assess as compliant.
-fn fips_verify_output(data: &[u8], key: &PublicKey, strict: bool) -> Result<(), Error> {
-    let written = KeyFile::decode(data)?;
-    let mut keys = written.public_keys();
-    if keys.is_empty() {
-        keys.push(key.clone());
-    }
-    let assessment = crate::fips::assess(&keys, &written.protection());
-    match assessment.failures(strict).next() {
-        None => Ok(()),
-        Some(f) => Err(Error::new(ErrorKind::Refused(format!(
-            "--fips: the output would not be compliant: {} ({})",
-            f.detail, f.rule
-        )))),
     }
 }
 

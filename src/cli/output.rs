@@ -19,12 +19,31 @@ pub const PUBLIC_MODE: u32 = 0o644;
 /// Writes `data` to `path` atomically with `mode`. Without `force` an existing file is kept and
 /// the write fails.
 pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()> {
+    refuse_existing(path, force)?;
+    stage(path, data, mode)?.commit(force)
+}
+
+/// Without `force`, an error when `path` exists.
+pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
     if !force && fs::symlink_metadata(path).is_ok() {
         return Err(Error::new(ErrorKind::Io(format!(
             "{} exists: give --force to overwrite it",
             path.display()
         ))));
     }
+    Ok(())
+}
+
+/// A file written in full under a temporary name in its destination's directory, not yet in
+/// place. Dropped without [`Staged::commit`], the temporary file is removed.
+pub struct Staged {
+    path: PathBuf,
+    tmp: PathBuf,
+}
+
+/// Writes `data` with `mode` beside `path`, to be put in place by [`Staged::commit`]: so that
+/// several files can be written all or none.
+pub fn stage(path: &Path, data: &[u8], mode: u32) -> Result<Staged> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -36,20 +55,46 @@ pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
     let tmp = dir.join(format!(".{name}.keyconv-{}.tmp", hex::encode(random)));
-    let result = write_temp(&tmp, data, mode).and_then(|()| {
-        if force {
-            fs::rename(&tmp, path)
+    let staged = Staged {
+        path: path.to_path_buf(),
+        tmp,
+    };
+    write_temp(&staged.tmp, data, mode).map_err(|e| staged.error(e))?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// The temporary file (to adjust its owner, say, before the commit).
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Puts the file in place. Without `force`, fails if the destination appeared meanwhile.
+    pub fn commit(self, force: bool) -> Result<()> {
+        let (tmp, path) = (&self.tmp, &self.path);
+        let result = if force {
+            fs::rename(tmp, path)
         } else {
             // A hard link fails if the target appeared meanwhile: never overwrite silently.
-            fs::hard_link(&tmp, path).or_else(|e| match e.kind() {
+            fs::hard_link(tmp, path).or_else(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Err(e),
-                _ if fs::symlink_metadata(path).is_err() => fs::rename(&tmp, path),
+                _ if fs::symlink_metadata(path).is_err() => fs::rename(tmp, path),
                 _ => Err(e),
             })
-        }
-    });
-    let _ = fs::remove_file(&tmp);
-    result.map_err(|e| io_error(&format!("cannot write {}", path.display()), e))
+        };
+        result.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: io::Error) -> Error {
+        io_error(&format!("cannot write {}", self.path.display()), e)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // After a rename there is nothing left to remove; after a hard link, the second name.
+        let _ = fs::remove_file(&self.tmp);
+    }
 }
 
 fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {

@@ -398,7 +398,13 @@ pub fn encode(
             return Err(Error::new(ErrorKind::UnsupportedTarget {
                 target: Format::Pem,
                 why: format!("{name} has no traditional PEM form"),
-                suggestion: "pkcs8 or openssh".into(),
+                // OpenSSH has no Ed448 keys either.
+                suggestion: if name == "Ed448" {
+                    "pkcs8 or ppk"
+                } else {
+                    "pkcs8 or openssh"
+                }
+                .into(),
             }));
         }
     };
