@@ -49,7 +49,7 @@ pub mod cli;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
 pub use key::{
-    EcCurve, FingerprintHash, KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData,
+    EcCurve, FingerprintHash, KeySpec, KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData,
 };
 pub use passphrase::Passphrase;
 pub use protection::{Kdf, KdfLimits, Protection};
