@@ -622,14 +622,16 @@ impl PrivateKey {
         curve: Option<EcCurve>,
         comment: &str,
     ) -> Result<PrivateKey> {
-        let data = check::derive_public(&secret, curve)?;
-        PrivateKey::new(
-            PublicKey {
+        // Derived from the secret, the public half agrees with it: no need to check it again
+        // (a second scalar multiplication) as `PrivateKey::new` would.
+        let (data, secret) = check::derive_public(secret, curve)?;
+        Ok(PrivateKey {
+            public: PublicKey {
                 data,
                 comment: comment.to_owned(),
             },
             secret,
-        )
+        })
     }
 
     /// The public half.
