@@ -7,9 +7,11 @@
 //! units mostly idle. OpenSSH derives `key || iv` (48 bytes for aes256-ctr) as two independent
 //! 32-byte output blocks, which the crate and ssh-keygen compute one after the other. Here the
 //! blocks of a pair run in lock-step, each with its own Blowfish state, so the second block's
-//! instructions fill the idle units of the first: a pair costs about 1.3 times one block instead
-//! of twice (16 rounds: 72 ms against the crate's 165 ms on the machine of benches/README.md),
-//! on one core, so also when the other cores are busy.
+//! instructions fill the idle units of the first: a pair costs about 1.1 to 1.3 times one block
+//! instead of twice (16 rounds, 48 bytes: 52 ms against the crate's 119 ms, `cargo bench --bench
+//! kdfs` on the machine of benches/README.md), on one core. Two threads with one block each
+//! would take one block's time only while a second core is free, and twice that on a busy
+//! machine.
 //!
 //! Checked against OpenBSD's test vectors and against the `bcrypt-pbkdf` crate (tests in
 //! `cipher.rs`).
