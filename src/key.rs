@@ -8,7 +8,6 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::encoding::base64;
 use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
@@ -242,7 +241,14 @@ impl PublicKeyData {
         if let PublicKeyData::Opaque(o) = self {
             return o.blob.clone();
         }
-        let mut w = Writer::new();
+        let fields = match self {
+            PublicKeyData::Rsa { e, n } => e.len() + n.len(),
+            PublicKeyData::Dsa { p, q, g, y } => p.len() + q.len() + g.len() + y.len(),
+            PublicKeyData::Ecdsa { point, .. } => 8 + point.len(),
+            PublicKeyData::Ed25519(_) | PublicKeyData::Ed448(_) | PublicKeyData::Opaque(_) => 57,
+        };
+        // Each field's length and a possible leading zero byte.
+        let mut w = Writer::with_capacity(self.algorithm().len() + fields + 5 * 5);
         w.string(self.algorithm().as_bytes());
         match self {
             PublicKeyData::Rsa { e, n } => {
@@ -262,7 +268,8 @@ impl PublicKeyData {
             }
             PublicKeyData::Opaque(_) => {}
         }
-        w.as_bytes().to_vec()
+        // Public data: no need for the zeroizing buffer's copy.
+        std::mem::take(&mut *w.into_bytes())
     }
 
     /// Decodes an SSH wire blob, checking it fully: canonical integers, points on the curve,
@@ -487,47 +494,55 @@ impl PublicKey {
 
     /// The fingerprint as `ssh-keygen -l` prints it: `SHA256:…` or `MD5:aa:bb:…`.
     pub fn fingerprint(&self, hash: FingerprintHash) -> String {
-        let blob;
-        let bytes = match &self.data {
-            PublicKeyData::Opaque(o) => &o.fingerprint_blob,
-            data => {
-                blob = data.to_ssh_blob();
-                &blob
-            }
-        };
-        fingerprint_of_blob(bytes, hash)
+        match &self.data {
+            PublicKeyData::Opaque(o) => fingerprint_of_blob(&o.fingerprint_blob, hash),
+            data => fingerprint_of_blob(&data.to_ssh_blob(), hash),
+        }
     }
 
     /// The line `ssh-keygen -l [-E md5]` prints: `BITS FINGERPRINT COMMENT (TYPE)`.
     pub fn fingerprint_line(&self, hash: FingerprintHash) -> String {
+        use fmt::Write as _;
         let comment = if self.comment.is_empty() {
             "no comment"
         } else {
             &self.comment
         };
-        format!(
-            "{} {} {} ({})",
-            self.data.bits(),
-            self.fingerprint(hash),
-            comment,
-            self.data.label()
-        )
+        let label = self.data.label();
+        let mut line = String::with_capacity(64 + comment.len() + label.len());
+        let _ = write!(line, "{} ", self.data.bits());
+        line.push_str(&self.fingerprint(hash));
+        for part in [" ", comment, " (", label, ")"] {
+            line.push_str(part);
+        }
+        line
     }
 }
 
 /// The fingerprint of an SSH wire blob.
 pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String {
+    use base64ct::{Base64Unpadded, Encoding as _};
+    use fmt::Write as _;
     use sha2::Digest as _;
     match hash {
         FingerprintHash::Sha256 => {
             let digest = sha2::Sha256::digest(blob);
-            let b64 = base64::encode(&digest);
-            format!("SHA256:{}", b64.trim_end_matches('='))
+            let mut b64 = [0u8; 43];
+            let b64 = Base64Unpadded::encode(&digest, &mut b64).unwrap_or_default();
+            let mut s = String::with_capacity(7 + b64.len());
+            s.push_str("SHA256:");
+            s.push_str(b64);
+            s
         }
         FingerprintHash::Md5 => {
             let digest = md5::Md5::digest(blob);
-            let hex: Vec<String> = digest.iter().map(|b| format!("{b:02x}")).collect();
-            format!("MD5:{}", hex.join(":"))
+            let mut s = String::with_capacity(4 + 3 * digest.len());
+            s.push_str("MD5:");
+            for (i, b) in digest.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ":" };
+                let _ = write!(s, "{sep}{b:02x}");
+            }
+            s
         }
     }
 }
@@ -609,14 +624,16 @@ impl PrivateKey {
         curve: Option<EcCurve>,
         comment: &str,
     ) -> Result<PrivateKey> {
-        let data = check::derive_public(&secret, curve)?;
-        PrivateKey::new(
-            PublicKey {
+        // Derived from the secret, the public half agrees with it: no need to check it again
+        // (a second scalar multiplication) as `PrivateKey::new` would.
+        let (data, secret) = check::derive_public(secret, curve)?;
+        Ok(PrivateKey {
+            public: PublicKey {
                 data,
                 comment: comment.to_owned(),
             },
             secret,
-        )
+        })
     }
 
     /// The public half.

@@ -19,15 +19,18 @@ pub(crate) fn decode_public(text: &str) -> Option<Vec<u8>> {
     let Some((&[a, b, c, d], body)) = quads.split_last() else {
         return Some(Vec::new());
     };
-    let mut out = Vec::with_capacity(quads.len() * 3);
-    for &[w, x, y, z] in body {
+    // The body's bytes are written in place (no capacity check per quantum), the last
+    // quantum's one to three bytes pushed after.
+    let mut out = vec![0u8; body.len() * 3];
+    out.reserve_exact(3);
+    for (&[w, x, y, z], bytes) in body.iter().zip(out.as_chunks_mut::<3>().0) {
         let (w, x, y, z) = (sextet(w), sextet(x), sextet(y), sextet(z));
         if (w | x | y | z) & INVALID != 0 {
             return None;
         }
         let n = (u32::from(w) << 18) | (u32::from(x) << 12) | (u32::from(y) << 6) | u32::from(z);
         let [_, p, q, r] = n.to_be_bytes();
-        out.extend_from_slice(&[p, q, r]);
+        *bytes = [p, q, r];
     }
     // The last quantum may be padded; its unused bits must be zero (canonical encoding).
     let (a, b) = (sextet(a), sextet(b));

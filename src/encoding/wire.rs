@@ -125,6 +125,13 @@ impl Writer {
         Writer::default()
     }
 
+    /// A writer with room for `capacity` bytes before it grows.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Writer {
+            buf: Zeroizing::new(Vec::with_capacity(capacity)),
+        }
+    }
+
     pub(crate) fn u32(&mut self, v: u32) -> &mut Self {
         self.buf.extend_from_slice(&v.to_be_bytes());
         self

@@ -232,8 +232,11 @@ fn split_line(line: &str) -> Result<Option<LineParts<'_>>> {
 }
 
 /// The first word (up to a space or tab) and the rest after the white space that follows it.
+/// Searches bytes with `memchr` (a word can be a 3 KiB base64 blob, and an `authorized_keys` file
+/// can hold 100,000 of them); space and tab are ASCII, so the split is on a character boundary.
 fn split_word(s: &str) -> (&str, &str) {
-    match s.split_once(is_blank) {
+    let split = memchr::memchr2(b' ', b'\t', s.as_bytes()).and_then(|i| s.split_at_checked(i));
+    match split {
         Some((word, rest)) => (word, rest.trim_start_matches(is_blank)),
         None => (s, ""),
     }

@@ -143,22 +143,28 @@ fn trimmed(v: &SecretBytes) -> SecretBytes {
 }
 
 /// The public half of an EC or EdDSA secret (RSA and DSA secrets do not determine it).
+/// The public half of an EC or EdDSA secret, and the secret normalized (EC scalars padded to
+/// their length). The two agree by construction: [`private`] need not check them again.
 pub(super) fn derive_public(
-    secret: &SecretKeyData,
+    secret: SecretKeyData,
     curve: Option<EcCurve>,
-) -> Result<PublicKeyData> {
-    match (secret, curve) {
+) -> Result<(PublicKeyData, SecretKeyData)> {
+    match (&secret, curve) {
         (SecretKeyData::Ecdsa { d }, Some(curve)) => {
             let d = ec_scalar(curve, d.as_bytes())?;
-            Ok(PublicKeyData::Ecdsa {
-                curve,
-                point: ec_public(curve, d.as_bytes())?,
-            })
+            let point = ec_public(curve, d.as_bytes())?;
+            Ok((
+                PublicKeyData::Ecdsa { curve, point },
+                SecretKeyData::Ecdsa { d },
+            ))
         }
-        (SecretKeyData::Ed25519(seed), _) => {
-            Ok(PublicKeyData::Ed25519(ed25519_public(seed.as_bytes())?))
+        (SecretKeyData::Ed25519(seed), _) => Ok((
+            PublicKeyData::Ed25519(ed25519_public(seed.as_bytes())?),
+            secret,
+        )),
+        (SecretKeyData::Ed448(seed), _) => {
+            Ok((PublicKeyData::Ed448(ed448_public(seed.as_bytes())?), secret))
         }
-        (SecretKeyData::Ed448(seed), _) => Ok(PublicKeyData::Ed448(ed448_public(seed.as_bytes())?)),
         _ => Err(Error::new(ErrorKind::InvalidRequest(
             "the public key cannot be derived from this private key alone".into(),
         ))),

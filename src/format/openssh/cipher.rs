@@ -1,8 +1,12 @@
 //! The ciphers and the KDF of `openssh-key-v1`, with OpenSSH's key and IV sizes (`cipher.c`)
 //! and `bcrypt_pbkdf` deriving `key || iv` in one call, as `sshkey_private_to_blob2` does.
 
+mod bcrypt;
+
 use ssh_cipher::Cipher;
 use zeroize::Zeroizing;
+
+use bcrypt::bcrypt_pbkdf;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
@@ -94,10 +98,9 @@ impl Bcrypt {
     /// KDF limits.
     fn derive(&self, cipher: &CipherSpec, passphrase: &Passphrase) -> Result<Zeroizing<Vec<u8>>> {
         let mut okm = Zeroizing::new(vec![0u8; cipher.key_len + cipher.iv_len]);
-        bcrypt_pbkdf::bcrypt_pbkdf(passphrase.as_bytes(), &self.salt, self.rounds, &mut okm)
-            .map_err(|e| {
-                Error::malformed(Format::OpenSsh, format!("bcrypt-pbkdf parameters: {e}"))
-            })?;
+        bcrypt_pbkdf(passphrase.as_bytes(), &self.salt, self.rounds, &mut okm).map_err(|e| {
+            Error::malformed(Format::OpenSsh, format!("bcrypt-pbkdf parameters: {e}"))
+        })?;
         Ok(okm)
     }
 }

@@ -59,16 +59,14 @@ impl Pbkdf2Prf {
         }
     }
 
-    /// PBKDF2 into `out`.
-    ///
-    /// `sha2` picks its SHA-NI / ARMv8 implementation at run time, so this is within a few per
-    /// cent of OpenSSL's own loop: two compression-function calls per iteration.
+    /// PBKDF2 into `out`. HMAC-SHA-256 (the default, and what FIPS wants) runs on SHA-256's
+    /// bare compression function ([`pbkdf2_hmac_sha256`]); the other PRFs use the `pbkdf2` crate.
     pub(super) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
         use pbkdf2::pbkdf2_hmac;
         match self {
             Pbkdf2Prf::HmacSha1 => pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
             Pbkdf2Prf::HmacSha224 => pbkdf2_hmac::<sha2::Sha224>(password, salt, iterations, out),
-            Pbkdf2Prf::HmacSha256 => pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, out),
+            Pbkdf2Prf::HmacSha256 => pbkdf2_hmac_sha256(password, salt, iterations, out),
             Pbkdf2Prf::HmacSha384 => pbkdf2_hmac::<sha2::Sha384>(password, salt, iterations, out),
             Pbkdf2Prf::HmacSha512 => pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, out),
             Pbkdf2Prf::HmacSha512_224 => {
@@ -77,6 +75,89 @@ impl Pbkdf2Prf {
             Pbkdf2Prf::HmacSha512_256 => {
                 pbkdf2_hmac::<sha2::Sha512_256>(password, salt, iterations, out)
             }
+        }
+    }
+}
+
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// PBKDF2-HMAC-SHA-256 (RFC 8018 §5.2) on SHA-256's compression function.
+///
+/// Each iteration `Uᵢ = HMAC(P, Uᵢ₋₁)` is exactly two compressions: the inner and outer HMAC
+/// states after the key block are computed once, and `Uᵢ₋₁` (then the inner hash) is hashed
+/// as one block already padded for a 96-byte message. The iterations form one chain, so the
+/// time is the compression's latency times `2 × iterations`; `sha2` picks SHA-NI (or the ARMv8
+/// SHA-2 instructions) at run time. The `pbkdf2` + `hmac` crates go through the generic buffered
+/// `Digest` API instead (copying and re-padding every time), which takes about twice as long.
+fn pbkdf2_hmac_sha256(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+    use hmac::{KeyInit, Mac};
+    use sha2::block_api::compress256;
+
+    // The HMAC key block: the password, or its hash when longer than a block.
+    let mut key = Zeroizing::new([0u8; 64]);
+    if password.len() > key.len() {
+        let digest = Zeroizing::new(sha2::Sha256::digest(password));
+        for (k, d) in key.iter_mut().zip(digest.iter()) {
+            *k = *d;
+        }
+    } else {
+        for (k, p) in key.iter_mut().zip(password) {
+            *k = *p;
+        }
+    }
+    let mut pad = Zeroizing::new([0u8; 64]);
+    let mut inner = Zeroizing::new(SHA256_IV);
+    let mut outer = Zeroizing::new(SHA256_IV);
+    for (state, byte) in [(&mut inner, 0x36u8), (&mut outer, 0x5c)] {
+        for (p, k) in pad.iter_mut().zip(key.iter()) {
+            *p = k ^ byte;
+        }
+        compress256(state, std::slice::from_ref(&pad));
+    }
+    // A block holding a 32-byte digest, then the padding of a 96-byte message (the key block
+    // and the digest): 0x80, zeros, and the length in bits, 768 = 0x0300.
+    let mut block = Zeroizing::new(std::array::from_fn(|i| match i {
+        32 => 0x80,
+        62 => 0x03,
+        _ => 0,
+    }));
+    let mut u = Zeroizing::new([0u32; 8]);
+    let mut t = Zeroizing::new([0u32; 8]);
+    for (index, chunk) in (1u32..).zip(out.chunks_mut(32)) {
+        // U₁ = HMAC(P, S ‖ INT(i)), through the `hmac` crate (salts of any length), keyed
+        // with the key block: HMAC pads a short key with zeros to exactly that.
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new((&*key).into());
+        mac.update(salt);
+        mac.update(&index.to_be_bytes());
+        let u1 = Zeroizing::new(mac.finalize().into_bytes());
+        for (w, &[a, b, c, d]) in u.iter_mut().zip(u1.as_chunks().0) {
+            *w = u32::from_be_bytes([a, b, c, d]);
+        }
+        *t = *u;
+        for _ in 1..iterations {
+            for state in [&inner, &outer] {
+                for (bytes, w) in block.as_chunks_mut::<4>().0.iter_mut().zip(u.iter()) {
+                    *bytes = w.to_be_bytes();
+                }
+                *u = **state;
+                compress256(&mut u, std::slice::from_ref(&block));
+            }
+            for (t, u) in t.iter_mut().zip(u.iter()) {
+                *t ^= u;
+            }
+        }
+        for (bytes, w) in chunk.chunks_mut(4).zip(t.iter()) {
+            bytes.copy_from_slice(w.to_be_bytes().get(..bytes.len()).unwrap_or_default());
         }
     }
 }
@@ -207,6 +288,28 @@ mod tests {
             "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc\
              49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"
         );
+    }
+
+    #[test]
+    fn pbkdf2_sha256_agrees_with_the_pbkdf2_crate() {
+        let long = [0xa5u8; 100];
+        let passwords: [&[u8]; 5] = [b"", b"p", &[7u8; 63], &[7u8; 64], &long];
+        for password in passwords {
+            for iterations in [1, 2, 3, 1000] {
+                for len in [1, 16, 31, 32, 33, 64, 100] {
+                    let mut ours = vec![0u8; len];
+                    Pbkdf2Prf::HmacSha256.derive(password, b"NaCl-salt", iterations, &mut ours);
+                    let mut theirs = vec![0u8; len];
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+                        password,
+                        b"NaCl-salt",
+                        iterations,
+                        &mut theirs,
+                    );
+                    assert_eq!(ours, theirs, "{} {iterations} {len}", password.len());
+                }
+            }
+        }
     }
 
     #[test]
