@@ -124,12 +124,38 @@ pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphr
         return Ok(Some(p));
     }
     if io::stdin().is_terminal() && !input.is_stdin() {
-        let prompt = format!("Enter passphrase for {}: ", input.name);
-        let answer = rpassword::prompt_password(prompt)
-            .map_err(|e| io_error("cannot read the passphrase from the terminal", e))?;
-        return Ok(Some(Passphrase::new(Zeroizing::new(answer).as_bytes())));
+        return prompt(&format!("Enter passphrase for {}: ", input.name)).map(Some);
     }
     Ok(None)
+}
+
+/// Asks for a passphrase on the terminal (rpassword reads `/dev/tty` with echo off). The answer
+/// is moved, not copied, into a [`Passphrase`], so the only copy is zeroized when dropped.
+fn prompt(text: &str) -> Result<Passphrase> {
+    let mut answer = Zeroizing::new(
+        rpassword::prompt_password(text)
+            .map_err(|e| io_error("cannot read the passphrase from the terminal", e))?,
+    );
+    Ok(Passphrase::new(std::mem::take(&mut *answer).into_bytes()))
+}
+
+/// `--ask-new-passphrase`: the new passphrase, typed twice on the terminal.
+fn ask_new_passphrase() -> Result<Passphrase> {
+    if !io::stdin().is_terminal() {
+        return Err(Error::new(ErrorKind::Io(
+            "--ask-new-passphrase needs a terminal".into(),
+        ))
+        .with_hint("give --new-passphrase-file FILE or set KEYCONV_NEW_PASSPHRASE"));
+    }
+    let first = prompt("Enter new passphrase (empty for none): ")?;
+    let again = prompt("Enter the same passphrase again: ")?;
+    if first.as_bytes() != again.as_bytes() {
+        return Err(
+            Error::new(ErrorKind::Io("the new passphrases do not match".into()))
+                .with_hint("run the command again and type the same passphrase twice"),
+        );
+    }
+    Ok(first)
 }
 
 /// The passphrase for the output, when one is given explicitly: `Some(None)` means
@@ -140,6 +166,9 @@ pub fn new_passphrase(args: &NewPassphraseArgs) -> Result<Option<Option<Passphra
     }
     if let Some(path) = &args.new_passphrase_file {
         return read_passphrase_file(path).map(|p| Some(Some(p)));
+    }
+    if args.ask_new_passphrase {
+        return ask_new_passphrase().map(|p| Some(Some(p)));
     }
     Ok(from_env("KEYCONV_NEW_PASSPHRASE").map(Some))
 }
