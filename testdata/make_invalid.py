@@ -279,6 +279,9 @@ ah = dict(x for x in af if x[0])
 assert ah["Argon2-Memory"] == "8192"
 write("ppk-argon2-memory-4gib", ppk_text(ppk_set(af, "Argon2-Memory", "4194304")),
       "ed25519.ppk3-argon2id with Argon2-Memory: 4194304 (4 GiB; limit 1 GiB; puttygen tries to allocate it)")
+write("ppk-argon2-memory-4gib-passes-100000",
+      ppk_text(ppk_set(ppk_set(af, "Argon2-Memory", "4194304"), "Argon2-Passes", "100000")),
+      "ed25519.ppk3-argon2id with Argon2-Memory: 4194304 and Argon2-Passes: 100000 (the issue's KDF bomb, 4 GiB × 100,000 passes; refused on Argon2-Memory before any derivation)")
 write("ppk-argon2-passes-huge", ppk_text(ppk_set(af, "Argon2-Passes", "2147483648")),
       "ed25519.ppk3-argon2id with Argon2-Passes: 2147483648")
 write("ppk-argon2-parallelism-zero", ppk_text(ppk_set(af, "Argon2-Parallelism", "0")),
