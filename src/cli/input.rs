@@ -81,7 +81,15 @@ pub fn io_error(what: &str, e: io::Error) -> Error {
     let reason = match e.kind() {
         io::ErrorKind::NotFound => "no such file".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string().to_lowercase(),
+        io::ErrorKind::StorageFull => "no space left on device".to_owned(),
+        _ => {
+            // "Read-only file system (os error 30)" → "read-only file system"
+            let text = e.to_string().to_lowercase();
+            match text.split_once(" (os error ") {
+                Some((reason, _)) => reason.to_owned(),
+                None => text,
+            }
+        }
     };
     Error::new(ErrorKind::Io(format!("{what}: {reason}")))
 }

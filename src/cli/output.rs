@@ -29,18 +29,22 @@ pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
-    let tmp = dir.join(format!(".{name}.keyconv-{}.tmp", hex::encode(random)));
+    let tmp = dir.join(format!(
+        ".{}.keyconv-{}.tmp",
+        temp_stem(path),
+        hex::encode(random)
+    ));
+    // The temporary file is created exclusively (O_EXCL: never through a symlink) and removed
+    // whatever happens, so a failed write (disk full, directory not writable) leaves nothing.
     let result = write_temp(&tmp, data, mode).and_then(|()| {
         if force {
+            // rename(2) replaces a symlink at `path` itself, never the file it points to.
             fs::rename(&tmp, path)
         } else {
             // A hard link fails if the target appeared meanwhile: never overwrite silently.
+            // Where hard links are not supported, rename (a race of a few microseconds).
             fs::hard_link(&tmp, path).or_else(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Err(e),
                 _ if fs::symlink_metadata(path).is_err() => fs::rename(&tmp, path),
@@ -49,7 +53,26 @@ pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()
         }
     });
     let _ = fs::remove_file(&tmp);
-    result.map_err(|e| io_error(&format!("cannot write {}", path.display()), e))
+    result.map_err(|e| io_error(&format!("cannot write {}", path.display()), e))?;
+    // Make the new directory entry durable too; a failure here loses nothing already written.
+    if let Ok(dir) = fs::File::open(&dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// The start of the temporary file's name: the output's name, cut so that the whole temporary
+/// name stays within the 255 bytes a file name may have.
+fn temp_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut end = name.len().min(200);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.get(..end).unwrap_or_default().to_owned()
 }
 
 fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {
