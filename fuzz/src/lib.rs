@@ -44,6 +44,20 @@ fn carries_comment(format: Format) -> bool {
     )
 }
 
+/// The comment a key has after a round trip through `target`, as its module documents:
+/// one-line and RFC 4716 public keys write line breaks as spaces, and one-line keys trim blanks
+/// around the comment.
+fn comment_through(comment: &str, target: Format) -> String {
+    match target {
+        Format::Public => comment
+            .replace(['\r', '\n'], " ")
+            .trim_matches([' ', '\t'])
+            .to_owned(),
+        Format::Rfc4716 => comment.replace(['\r', '\n'], " "),
+        _ => comment.to_owned(),
+    }
+}
+
 /// The cheapest protection each format can write, so that encrypting round trips stay fast.
 fn cheap_options(passphrase: Option<&str>, ppk_version: u8, der: bool) -> EncodeOptions {
     let mut o = EncodeOptions {
@@ -109,6 +123,14 @@ fn private_roundtrip(key: &PrivateKey, source: Format, target: Format, options: 
     let encoded = match encode_private(key, target, options) {
         Ok(encoded) => encoded,
         Err(e) if matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }) => return,
+        // A .ppk comment is one header line (ppk.rs refuses line breaks, naming --comment).
+        Err(e)
+            if target == Format::Ppk
+                && key.comment().contains(['\r', '\n'])
+                && matches!(e.kind(), ErrorKind::InvalidRequest(_)) =>
+        {
+            return;
+        }
         Err(e) => panic!("{source} → {target}: encoding a decoded key failed: {e}"),
     };
     let file = KeyFile::decode(&encoded)
@@ -131,11 +153,8 @@ fn private_roundtrip(key: &PrivateKey, source: Format, target: Format, options: 
         "{source} → {target}: secret differs"
     );
     if carries_comment(source) && carries_comment(target) {
-        assert_eq!(
-            back.comment(),
-            key.comment(),
-            "{source} → {target}: comment"
-        );
+        let expected = comment_through(key.comment(), target);
+        assert_eq!(back.comment(), expected, "{source} → {target}: comment");
     }
 }
 
@@ -156,10 +175,7 @@ fn public_roundtrip(key: &PublicKey, source: Format, target: Format) {
         "{source} → {target}: public key differs"
     );
     if carries_comment(source) && carries_comment(target) {
-        assert_eq!(
-            back.comment(),
-            key.comment(),
-            "{source} → {target}: comment"
-        );
+        let expected = comment_through(key.comment(), target);
+        assert_eq!(back.comment(), expected, "{source} → {target}: comment");
     }
 }
