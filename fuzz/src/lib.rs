@@ -45,15 +45,27 @@ fn carries_comment(format: Format) -> bool {
 }
 
 /// The comment a key has after a round trip through `target`, as its module documents:
-/// one-line and RFC 4716 public keys write line breaks as spaces, and one-line keys trim blanks
-/// around the comment.
+/// one-line and RFC 4716 public keys write line breaks as spaces, one-line keys trim blanks
+/// around the comment, RFC 4716 defuses BEGIN/END markers in it.
 fn comment_through(comment: &str, target: Format) -> String {
     match target {
         Format::Public => comment
             .replace(['\r', '\n'], " ")
             .trim_matches([' ', '\t'])
             .to_owned(),
-        Format::Rfc4716 => comment.replace(['\r', '\n'], " "),
+        Format::Rfc4716 => {
+            let mut comment = comment.replace(['\r', '\n'], " ");
+            for marker in [
+                "---- BEGIN SSH2 PUBLIC KEY ----",
+                "---- END SSH2 PUBLIC KEY ----",
+            ] {
+                let defused = marker.replacen("---- ", "----", 1);
+                while comment.contains(marker) {
+                    comment = comment.replace(marker, &defused);
+                }
+            }
+            comment
+        }
         _ => comment.to_owned(),
     }
 }
