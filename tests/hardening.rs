@@ -303,6 +303,38 @@ fn ask_new_passphrase_prompts_twice_and_refuses_a_mismatch() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// On a terminal, with no passphrase given, keyconv asks for it; a wrong answer is refused.
+#[test]
+fn prompts_for_the_passphrase_on_a_terminal() {
+    let dir = tempdir();
+    let bin = env!("CARGO_BIN_EXE_keyconv");
+    let input = testdata().join("ecdsa-256.pkcs8-aes128");
+    let out = dir.path().join("out");
+    let cmdline = format!(
+        "{bin} convert {} --to openssh --no-passphrase -o {}",
+        input.display(),
+        out.display()
+    );
+    let Some(o) = on_terminal(&cmdline, "correct horse battery\n") else {
+        return;
+    };
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("Enter passphrase for"), "{screen}");
+    assert!(out.exists());
+    let out2 = dir.path().join("out2");
+    let cmdline = format!(
+        "{bin} convert {} --to openssh -o {}",
+        input.display(),
+        out2.display()
+    );
+    let o = on_terminal(&cmdline, "wrong horse\n").unwrap();
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{screen}");
+    assert!(screen.contains("incorrect passphrase"), "{screen}");
+    assert!(!out2.exists());
+}
+
 /// Without a terminal, an encrypted input with no passphrase given fails at once (no prompt).
 #[test]
 fn no_prompt_without_a_terminal() {

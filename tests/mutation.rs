@@ -19,7 +19,11 @@ use common::{keyconv, manifest, tempdir, testdata};
 
 /// Corpus files per format in the sample.
 const PER_FORMAT: usize = 12;
-/// Numbers replaced per file (each with every hostile value).
+/// Numbers of the text replaced per file, each with every hostile value: all of them in the
+/// files keyconv reads (a .ppk has at most 7: version, Argon2 memory/passes/parallelism,
+/// public and private lines), a random sample in hostile text.
+const TEXT_NUMBERS_PER_FILE: usize = 8;
+/// Numbers of the binary (OpenSSH `uint32`s, DER INTEGERs) replaced per file.
 const NUMBERS_PER_FILE: usize = 3;
 /// A run slower than this fails the test.
 const LIMIT: Duration = Duration::from_secs(5);
@@ -279,9 +283,11 @@ fn mutants(name: &str, bytes: &[u8], rng: &mut Rng) -> Vec<Mutant> {
             .collect();
         push(format!("{count} line(s) deleted at line {}", at + 1), m);
     }
-    let spans = number_spans(bytes);
-    for _ in 0..NUMBERS_PER_FILE.min(spans.len()) {
-        let (start, end) = *rng.pick(&spans);
+    let mut spans = number_spans(bytes);
+    while spans.len() > TEXT_NUMBERS_PER_FILE {
+        spans.remove(rng.below(spans.len()));
+    }
+    for &(start, end) in &spans {
         let was = String::from_utf8_lossy(&bytes[start..end]).into_owned();
         for number in TEXT_NUMBERS {
             let mut m = bytes[..start].to_vec();
