@@ -29,10 +29,14 @@ pub fn detect(data: &[u8]) {
 }
 
 fn exercise(file: &KeyFile) {
-    for key in file.public_keys() {
+    let keys = file.public_keys();
+    for key in &keys {
         let _ = key.fingerprint_line(keyconv::FingerprintHash::Sha256);
     }
-    let _ = file.protection().to_string();
+    let protection = file.protection();
+    let _ = protection.to_string();
+    // What `inspect` and `fips-check` judge from the file's metadata alone.
+    let _ = keyconv::fips::assess(&keys, &protection).compliance(true);
     let _ = file.private_key(Some(&Passphrase::from(PASSPHRASE)), &KdfLimits::default());
 }
 
