@@ -96,9 +96,12 @@ pub fn io_error(what: &str, e: io::Error) -> Error {
 
 /// Reads a passphrase file: its content, less one trailing `\n` or `\r\n`.
 fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
-    let mut bytes = Zeroizing::new(Vec::new());
+    // Room for the whole (capped) file up front: a growing Vec would leave copies of the
+    // passphrase behind in the buffers it frees.
+    const MAX: usize = 1 << 16;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX + 1));
     File::open(path)
-        .and_then(|f| f.take(1 << 16).read_to_end(&mut bytes))
+        .and_then(|f| f.take(MAX as u64).read_to_end(&mut bytes))
         .map_err(|e| {
             io_error(
                 &format!("cannot read passphrase file {}", path.display()),
