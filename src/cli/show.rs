@@ -58,18 +58,28 @@ fn stream_lines(
     mut reader: impl BufRead,
     each: &mut dyn FnMut(&PublicKey) -> Result<(), Failure>,
 ) -> Result<bool, Failure> {
+    let read_error = |e| Failure::Input(input.name.clone(), io_error("cannot read", e));
     let mut line = Vec::with_capacity(4096);
     let mut number = 0usize;
     let mut bad = false;
     loop {
         line.clear();
-        let n = reader
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|e| Failure::Input(input.name.clone(), io_error("cannot read", e)))?;
+            .map_err(read_error)?;
         if n == 0 {
             return Ok(bad);
         }
         number += 1;
+        if line.len() > MAX_LINE {
+            // Memory stays flat however long a line is: the rest of it is skipped unread.
+            skip_line(&mut reader).map_err(read_error)?;
+            bad = true;
+            let e = Error::malformed(Format::Public, "line is longer than 1 MiB");
+            report(Some(&format!("{}:{number}", input.name)), &e);
+            continue;
+        }
         let mut bytes = line.as_slice();
         if number == 1 {
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -83,6 +93,29 @@ fn stream_lines(
             Err(e) => {
                 bad = true;
                 report(Some(&format!("{}:{number}", input.name)), &e);
+            }
+        }
+    }
+}
+
+/// The longest line of a streamed public key file (an RSA-16384 key line is under 3 KiB).
+const MAX_LINE: usize = 1 << 20;
+
+/// Consumes the rest of the current line, up to and including its `\n`.
+fn skip_line(reader: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let len = buf.len();
+                reader.consume(len);
             }
         }
     }
