@@ -583,3 +583,24 @@ fn closed_stdout_ends_quietly() {
         }
     }
 }
+
+/// A streamed public key file whose line never ends: memory stays flat (the run is capped at
+/// 150 MB of address space and fed a 200 MB line), the line is reported, the next key read.
+#[test]
+fn an_endless_line_does_not_grow_memory() {
+    let key = testdata().join("ed25519.pub");
+    let script = format!(
+        "ulimit -v 150000; {{ cat {key}; head -c 200000000 /dev/zero | tr '\\0' A; echo; cat {key}; }} \\
+         | exec {bin} fingerprint -",
+        key = key.display(),
+        bin = env!("CARGO_BIN_EXE_keyconv"),
+    );
+    let o = run(Command::new("sh").arg("-c").arg(&script));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(":2: ") && err.contains("longer than 1 MiB"),
+        "{err}"
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
+}
