@@ -70,7 +70,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(Failure::Usage(what)) => {
-            eprintln!("keyconv: {what}");
+            let _ = writeln!(io::stderr(), "keyconv: {what}");
             ExitCode::from(2)
         }
         Err(Failure::Input(name, error)) => {

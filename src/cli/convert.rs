@@ -79,7 +79,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
                 if let Some(warning) =
                     fips::check_key_for_fips(key, args.strict).map_err(on_input)?
                 {
-                    eprintln!("keyconv: {}: {warning}", args.input);
+                    let _ = writeln!(std::io::stderr(), "keyconv: {}: {warning}", args.input);
                 }
             }
         }
@@ -139,7 +139,7 @@ fn fips_preflight(
     let refuse =
         |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
     if let Some(warning) = fips::check_key_for_fips(key, args.strict)? {
-        eprintln!("keyconv: {}: {warning}", args.input);
+        let _ = writeln!(std::io::stderr(), "keyconv: {}: {warning}", args.input);
     }
     let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
     if encrypted && args.to != Format::Pkcs8 {
