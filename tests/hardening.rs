@@ -604,3 +604,27 @@ fn an_endless_line_does_not_grow_memory() {
     );
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
 }
+
+/// Standard error closed too (`keyconv … 2>&1 | true`): still the documented exit status, never
+/// a panic (101) from a failed warning or error message.
+#[test]
+fn closed_stderr_keeps_the_exit_status() {
+    let ppk = testdata().join("ed25519.ppk3");
+    let cases: [(&[&str], i32); 4] = [
+        (&["--to", "public", "--cipher", "x"], 2),
+        (&["--to", "public", "--fips"], 0),
+        (&["--to", "pkcs8", "--no-passphrase"], 0),
+        (&["--to", "pem"], 1),
+    ];
+    for (args, code) in cases {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = run(keyconv()
+            .arg("convert")
+            .arg(&ppk)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(writer));
+        assert_eq!(o.status.code(), Some(code), "{args:?}");
+    }
+}
