@@ -42,12 +42,14 @@ impl From<Error> for Failure {
 /// Prints `keyconv: INPUT: message` and an optional `hint:` line.
 pub(crate) fn report(input: Option<&str>, error: &Error) {
     let mut err = io::stderr().lock();
+    let message = error.to_string();
+    let message = output::printable(&message);
     let _ = match input {
-        Some(name) => writeln!(err, "keyconv: {name}: {error}"),
-        None => writeln!(err, "keyconv: {error}"),
+        Some(name) => writeln!(err, "keyconv: {}: {message}", output::printable(name)),
+        None => writeln!(err, "keyconv: {message}"),
     };
     if let Some(hint) = error.hint() {
-        let _ = writeln!(err, "hint: {hint}");
+        let _ = writeln!(err, "hint: {}", output::printable(hint));
     }
 }
 

@@ -204,7 +204,11 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                     }
                     docs.push(doc);
                 } else {
-                    let text = format!("{name}: {verdict}\n{}", assessment_lines(assessment, "  "));
+                    let text = format!(
+                        "{}: {verdict}\n{}",
+                        super::output::printable(&name),
+                        assessment_lines(assessment, "  ")
+                    );
                     out.write_all(text.as_bytes()).map_err(stdout_error)?;
                 }
             }

@@ -1,6 +1,8 @@
 //! Writing results: to standard output, or to a file atomically (a temporary file in the same
 //! directory, then a rename), so that a failed run leaves no output file and never a partial one.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -98,5 +100,41 @@ pub fn stdout_error(e: io::Error) -> Failure {
         Failure::BrokenPipe
     } else {
         Failure::Plain(io_error("cannot write to standard output", e))
+    }
+}
+
+/// `text` made safe for a terminal, as ssh-keygen prints comments: every control character
+/// (C0 including tab and line feed, DEL, C1) becomes `\ooo` octal escapes of its UTF-8 bytes;
+/// everything else, backslashes and printable non-ASCII included, is kept. A hostile key file
+/// thus cannot send escape sequences to the terminal through its comment or an error message
+/// that quotes it, nor break a one-line error onto two lines.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() {
+            let mut utf8 = [0u8; 4];
+            for byte in c.encode_utf8(&mut utf8).bytes() {
+                let _ = write!(out, "\\{byte:03o}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_as_ssh_keygen_does() {
+        assert_eq!(printable("plain é \\ text"), "plain é \\ text");
+        assert_eq!(printable("a\x1b[31mred\x07b"), "a\\033[31mred\\007b");
+        assert_eq!(printable("tab\tnl\ncr\r"), "tab\\011nl\\012cr\\015");
+        assert_eq!(printable("del\x7f c1\u{85}"), "del\\177 c1\\302\\205");
     }
 }

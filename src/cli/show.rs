@@ -13,7 +13,7 @@ use super::Failure;
 use super::args::{FingerprintArgs, InspectArgs, PassphraseArgs, PublicArgs};
 use super::convert::unlock;
 use super::input::{Contents, Input, io_error};
-use super::output::stdout_error;
+use super::output::{printable, stdout_error};
 use super::report;
 
 /// Calls `each` with every public key of `input`. A file of one-line public keys too large to
@@ -170,7 +170,7 @@ pub(crate) fn fingerprint(args: &FingerprintArgs) -> Result<(), Failure> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let result = over_inputs(&args.inputs, |input| {
         for_each_key(input, &args.passphrase, &mut |key| {
-            let mut line = key.fingerprint_line(hash);
+            let mut line = printable(&key.fingerprint_line(hash)).into_owned();
             line.push('\n');
             out.write_all(line.as_bytes()).map_err(stdout_error)
         })
@@ -308,7 +308,11 @@ impl Report {
     }
 
     fn text(&self) -> String {
-        let mut s = format!("{}:\n  format:      {}\n", self.name, self.format.name());
+        let mut s = format!(
+            "{}:\n  format:      {}\n",
+            printable(&self.name),
+            self.format.name()
+        );
         for key in &self.keys {
             let kind = match key.key_type() {
                 Some(t) => format!("{t}"),
@@ -323,7 +327,7 @@ impl Report {
             } else {
                 key.comment()
             };
-            s.push_str(&format!("  comment:     {comment}\n"));
+            s.push_str(&format!("  comment:     {}\n", printable(comment)));
             s.push_str(&format!(
                 "  fingerprint: {}\n",
                 key.fingerprint(FingerprintHash::Sha256)
