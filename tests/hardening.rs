@@ -628,3 +628,44 @@ fn closed_stderr_keeps_the_exit_status() {
         assert_eq!(o.status.code(), Some(code), "{args:?}");
     }
 }
+
+/// A hostile file cannot send escape sequences to the terminal: comments and error messages
+/// that quote the file print control characters as `\ooo`, as `ssh-keygen -l` does.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = tempdir();
+    let line = std::fs::read_to_string(testdata().join("ed25519.pub")).unwrap();
+    let type_and_blob = common::type_and_blob(&line);
+    let pubkey = dir.path().join("esc.pub");
+    std::fs::write(&pubkey, format!("{type_and_blob} a\x1b[31mred\x07b\n")).unwrap();
+    let pem = dir.path().join("evil.pem");
+    std::fs::write(
+        &pem,
+        "-----BEGIN EVIL\x1b[2J KEY-----\nAAAA\n-----END EVIL\x1b[2J KEY-----\n",
+    )
+    .unwrap();
+    let o = run(keyconv().arg("fingerprint").arg(&pubkey));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.ends_with(" a\\033[31mred\\007b (ED25519)\n"), "{out:?}");
+    if common::have_tool("ssh-keygen") {
+        let theirs = run(Command::new("ssh-keygen").arg("-l").arg("-f").arg(&pubkey));
+        assert_eq!(String::from_utf8_lossy(&theirs.stdout), out);
+    }
+    for args in [
+        &["inspect"][..],
+        &["fips-check"][..],
+        &["convert", "--to", "pkcs8"][..],
+    ] {
+        for file in [&pubkey, &pem] {
+            let o = run(keyconv().args(args).arg(file));
+            let all = [o.stdout.as_slice(), o.stderr.as_slice()].concat();
+            assert!(
+                !all.contains(&0x1b) && !all.contains(&0x07),
+                "{args:?} {file:?}: {}",
+                String::from_utf8_lossy(&all)
+            );
+        }
+    }
+    let o = run(keyconv().arg("inspect").arg(&pem));
+    assert!(stderr(&o).contains("EVIL\\033[2J KEY"), "{}", stderr(&o));
+}
