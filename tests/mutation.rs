@@ -283,17 +283,40 @@ fn mutants(name: &str, bytes: &[u8], rng: &mut Rng) -> Vec<Mutant> {
             .collect();
         push(format!("{count} line(s) deleted at line {}", at + 1), m);
     }
-    let mut spans = number_spans(bytes);
+    // Numbers are replaced in the decoded text: UTF-16 files (Notepad's) are decoded first and
+    // encoded again after.
+    let utf16le = bytes.strip_prefix(b"\xff\xfe").map(|rest| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units).into_bytes()
+    });
+    let text = utf16le.as_deref().unwrap_or(bytes);
+    let encode = |m: Vec<u8>| match utf16le {
+        Some(_) => {
+            let mut out = b"\xff\xfe".to_vec();
+            for unit in String::from_utf8_lossy(&m).encode_utf16() {
+                out.extend_from_slice(&unit.to_le_bytes());
+            }
+            out
+        }
+        None => m,
+    };
+    let mut spans = number_spans(text);
     while spans.len() > TEXT_NUMBERS_PER_FILE {
         spans.remove(rng.below(spans.len()));
     }
     for &(start, end) in &spans {
-        let was = String::from_utf8_lossy(&bytes[start..end]).into_owned();
+        let was = String::from_utf8_lossy(&text[start..end]).into_owned();
         for number in TEXT_NUMBERS {
-            let mut m = bytes[..start].to_vec();
+            let mut m = text[..start].to_vec();
             m.extend_from_slice(number.as_bytes());
-            m.extend_from_slice(&bytes[end..]);
-            push(format!("number {was} at {start} replaced by {number}"), m);
+            m.extend_from_slice(&text[end..]);
+            push(
+                format!("number {was} at {start} replaced by {number}"),
+                encode(m),
+            );
         }
     }
     let binary = armoured_body(bytes)
