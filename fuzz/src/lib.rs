@@ -105,7 +105,7 @@ pub fn roundtrip(data: &[u8]) {
         if let Ok(key) = file.private_key(Some(&pass), &KdfLimits::default()) {
             // bcrypt-pbkdf costs milliseconds even at one round: encrypt OpenSSH output for a
             // small, fixed share of the inputs only.
-            let openssh_encrypted = data.len() % 64 == 0;
+            let openssh_encrypted = data.len().is_multiple_of(64);
             for (target, pass, ppk_version, der) in [
                 (Format::Ppk, None, 3, false),
                 (Format::Ppk, Some(PASSPHRASE), 3, false),
