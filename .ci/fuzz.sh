@@ -12,6 +12,9 @@ if ! command -v cargo-fuzz >/dev/null; then
     cargo install cargo-fuzz --locked
 fi
 
+echo "== cargo fmt (fuzz/ is a workspace of its own)"
+(cd fuzz && cargo fmt --check)
+
 echo "== seeding fuzz/corpus"
 bash fuzz/seed.sh
 
