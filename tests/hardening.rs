@@ -669,3 +669,16 @@ fn control_characters_never_reach_the_terminal() {
     let o = run(keyconv().arg("inspect").arg(&pem));
     assert!(stderr(&o).contains("EVIL\\033[2J KEY"), "{}", stderr(&o));
 }
+
+/// The longest line a streamed file may have, 1 MiB, is read; the line after it too.
+#[test]
+fn a_line_of_exactly_1_mib_is_read() {
+    let dir = tempdir();
+    let key = std::fs::read_to_string(testdata().join("ed25519.pub")).unwrap();
+    let long = format!("#{}\n", "x".repeat((1 << 20) - 1));
+    let path = dir.path().join("keys");
+    std::fs::write(&path, format!("{key}{long}{key}")).unwrap();
+    let o = run(keyconv().arg("fingerprint").arg(&path));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
+}
