@@ -7,6 +7,15 @@ use clap::Parser;
 
 use crate::error::{Error, ErrorKind};
 
+/// `eprintln!` that ignores a closed standard error instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 mod args;
 mod authorized_keys;
 mod convert;
@@ -44,12 +53,14 @@ impl From<Error> for Failure {
 /// Prints `keyconv: INPUT: message` and an optional `hint:` line.
 pub(crate) fn report(input: Option<&str>, error: &Error) {
     let mut err = io::stderr().lock();
+    let message = error.to_string();
+    let message = output::printable(&message);
     let _ = match input {
-        Some(name) => writeln!(err, "keyconv: {name}: {error}"),
-        None => writeln!(err, "keyconv: {error}"),
+        Some(name) => writeln!(err, "keyconv: {}: {message}", output::printable(name)),
+        None => writeln!(err, "keyconv: {message}"),
     };
     if let Some(hint) = error.hint() {
-        let _ = writeln!(err, "hint: {hint}");
+        let _ = writeln!(err, "hint: {}", output::printable(hint));
     }
 }
 
@@ -74,7 +85,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(Failure::Usage(what)) => {
-            eprintln!("keyconv: {what}");
+            let _ = writeln!(io::stderr(), "keyconv: {what}");
             ExitCode::from(2)
         }
         Err(Failure::Input(name, error)) => {

@@ -279,6 +279,9 @@ ah = dict(x for x in af if x[0])
 assert ah["Argon2-Memory"] == "8192"
 write("ppk-argon2-memory-4gib", ppk_text(ppk_set(af, "Argon2-Memory", "4194304")),
       "ed25519.ppk3-argon2id with Argon2-Memory: 4194304 (4 GiB; limit 1 GiB; puttygen tries to allocate it)")
+write("ppk-argon2-memory-4gib-passes-100000",
+      ppk_text(ppk_set(ppk_set(af, "Argon2-Memory", "4194304"), "Argon2-Passes", "100000")),
+      "ed25519.ppk3-argon2id with Argon2-Memory: 4194304 and Argon2-Passes: 100000 (the issue's KDF bomb, 4 GiB × 100,000 passes; refused on Argon2-Memory before any derivation)")
 write("ppk-argon2-passes-huge", ppk_text(ppk_set(af, "Argon2-Passes", "2147483648")),
       "ed25519.ppk3-argon2id with Argon2-Passes: 2147483648")
 write("ppk-argon2-parallelism-zero", ppk_text(ppk_set(af, "Argon2-Parallelism", "0")),
@@ -431,6 +434,47 @@ write("pem-truncated", "\n".join(p[: len(p) // 2] + [p[-1]]) + "\n",
       "rsa-2048.pem with the second half of its base64 lines removed (END line kept)")
 write("pem-label-mismatch", src("ecdsa-256.pem").replace("EC PRIVATE KEY", "RSA PRIVATE KEY"),
       "ecdsa-256.pem (SEC1) labelled RSA PRIVATE KEY")
+
+# ------------------------------------------------------------------ found by fuzzing
+# Inputs the fuzzers (fuzz/) found, kept byte for byte: they do not depend on the corpus keys.
+FOUND = {
+    "ppk2-binary-comment-with-rfc4716-begin-marker": ("""
+UHVUVFktVXNlci1LZXktRmlsZS0yOiBzc2gtZWQ0NDgKRW5jcnlwdGlvbjogbm9uZQpDb21tZW50OiBlZDQ0OCsLKysrKysr
+KysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrK0NvAAAAAABFZUMwejM4UDNoRCsrKysrKysrKysrKysrKysr
+KysrKysrKysrKysrKysrKysrKys2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2ODg4ODg4ODg4ODg4ODg4ODg4
+JDg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4OCsrKysrKysrKysrNjY2NjY2NjY2NjY2NjY2
+NjY2NjY2NjY2NjY2NjY2NjY2NsjFODg4ODg4ODg4yMc4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4OEFyZ29u
+Mi1TYWx0ODg4AAAAAAAAAAAAAAAAODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4
+OP////////////////////8rKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKyt4eW5FZUMwejM4UDNo
+RCsrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKys2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2
+ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4OC0tLS0gQkVHSU4gU1NI
+MiBQVUJMSUMgS0VZIC0tLS04ODg4ODgrKysrKysrKysrKzY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY4ODg4
+ODg4ODg4OMjHODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4
+ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4//////////////////////////////////////////9FR0lOIEU9IFBSSVZB
+VEUgS0VZLS0tLS3/////////////////////////////////////////////////////////////////////////////////
+////////////////////ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4////////////////////////
+/wEAAAj///////////9FR0lOIEVDIFBSSVZBVEUgS0VZLS0tLS3/////////////////////////////////////////////
+////////////////////////////////////////////////////////////////////////OP//////////////////////
+//////////////////////////////////////84ODg4ODg4ODg4ODg4ODg4ODY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2
+NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NnE4MFhRZC9Y
+VCsrKysrKysrKysrKysrKysrKysrKysrKysrKysr2tQrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKysr
+KysrKysrKzY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY4ODg4ODg4ODg4OMjHODg4ODg4ODg4ODg4ODg4ODg4
+ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4
+//////////////////////////////////////////9FR0lOIEVDIFBSSVZBVEUgS0VZLS0tLS3/////////////////////
+////////////////////////////////////////////////////////////////////////////////////////////////
+ODg4ODg4ODg4ODg4ODg4ODg2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nl82NjY2NjY2NjY2NjY2NjY2NjY2
+NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOfn5+fn
+x+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn
+5+fn5+fn5+fn5+fnAAAAAAAAAAAAAAAAADY2D4ZGqifgbhS56jBzf/HQe4fsBh4eLKEAbgBsAGYAQGtleWNobnYtdGVzdApQ
+dWJsaWMtTGluZXM6IDIKQUFBQUNYTnphQzFsWkRRME9BQUFBRG1RS3VWODh1NytITzh2a3d3UXFwQWtFWW5NREMwaGlueDVw
+Nk9xeERsSgpMN1RQT0NaYTZXWis1UndGa3dYY0NVSzlYcmFNdkVHZURJQT0KUHJpdmF0ZS1MaW5lczogMgpBQUFBT1lQS2J5
+ek1zV29nSmF3djJLYlNHcjZTNndkTzlXYWVKaW1DTUVDOENUM2NjaG1YY2FnV3hzUmhvZko2CjcxeWo3c1Myc3VhcVQvNnpB
+QT09ClByaXZhdGUtTUFDOiA2MmZmMTQ0ZjY1NDE4NzQzZjRmNzNmNDkyOTFkNDY4OGYwMmE5YWM1Cg==
+""", "found by the roundtrip fuzzer: a PPK v2 (wrong MAC) whose comment holds binary bytes and the text ---- BEGIN SSH2 PUBLIC KEY ----; its public key went to RFC 4716 as a block no reader could read back (fixed: markers in comments are defused)"),
+}
+for name, (b64, what) in FOUND.items():
+    write(name, base64.b64decode("".join(b64.split())), what)
 
 # ------------------------------------------------------------------ misc
 write("empty", b"", "zero-length file")

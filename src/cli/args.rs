@@ -68,6 +68,10 @@ pub struct NewPassphraseArgs {
     /// Otherwise KEYCONV_NEW_PASSPHRASE, otherwise the input's passphrase.
     #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
     pub new_passphrase_file: Option<PathBuf>,
+    /// Ask for the output's passphrase on the terminal, twice (an empty one writes the output
+    /// unencrypted).
+    #[arg(long, conflicts_with_all = ["new_passphrase_file", "no_passphrase"])]
+    pub ask_new_passphrase: bool,
     /// Write the output unencrypted.
     #[arg(long)]
     pub no_passphrase: bool,

@@ -139,7 +139,11 @@ impl KeysFile {
     }
 
     fn note(&self, what: &str) {
-        eprintln!("keyconv: {}: {what}", self.shown);
+        super::say!(
+            "keyconv: {}: {}",
+            self.shown,
+            super::output::printable(what)
+        );
     }
 
     /// The file's directory.
@@ -344,11 +348,14 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
                 } else {
                     format!("already in {} (line {number})", file.shown)
                 };
-                eprintln!("keyconv: {name}: {} is {place}: skipped", describe(&key));
+                super::say!(
+                    "keyconv: {name}: {} is {place}: skipped",
+                    super::output::printable(&describe(&key))
+                );
                 continue;
             }
             if key.key_type() == Some(KeyType::Ed448) {
-                eprintln!(
+                super::say!(
                     "keyconv: {name}: warning: OpenSSH's sshd does not accept Ed448 keys; added anyway"
                 );
             }
@@ -429,6 +436,7 @@ fn list(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
                 if let Some(o) = options {
                     text.push_str(&format!(" [{o}]"));
                 }
+                let mut text = super::output::printable(&text).into_owned();
                 text.push('\n');
                 out.write_all(text.as_bytes()).map_err(stdout_error)?;
             }

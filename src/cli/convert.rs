@@ -79,7 +79,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
                 if let Some(warning) =
                     fips::check_key_for_fips(key, args.strict).map_err(on_input)?
                 {
-                    eprintln!("keyconv: {}: {warning}", args.input);
+                    super::say!("keyconv: {}: {warning}", args.input);
                 }
             }
         }
@@ -141,7 +141,8 @@ fn refuse_protection_args(args: &ConvertArgs, target: Format) -> Result<(), Fail
             "--{name} does not apply to {target} output (a public key)"
         )));
     }
-    if args.new_passphrase.no_passphrase || args.new_passphrase.new_passphrase_file.is_some() {
+    let new = &args.new_passphrase;
+    if new.no_passphrase || new.new_passphrase_file.is_some() || new.ask_new_passphrase {
         return Err(usage(format!(
             "a new passphrase does not apply to {target} output (a public key)"
         )));

@@ -205,7 +205,11 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                     }
                     docs.push(doc);
                 } else {
-                    let text = format!("{name}: {verdict}\n{}", assessment_lines(assessment, "  "));
+                    let text = format!(
+                        "{}: {verdict}\n{}",
+                        super::output::printable(&name),
+                        assessment_lines(assessment, "  ")
+                    );
                     out.write_all(text.as_bytes()).map_err(stdout_error)?;
                 }
             }
@@ -270,7 +274,7 @@ pub(crate) fn preflight(
     let refuse =
         |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
     if let Some(warning) = check_key_for_fips(key, strict)? {
-        eprintln!("keyconv: {name}: {warning}");
+        super::say!("keyconv: {name}: {warning}");
     }
     let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
     if encrypted && target != Format::Pkcs8 {

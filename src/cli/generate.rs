@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::format::{Format, encode_private, public};
 use crate::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
 use crate::passphrase::Passphrase;
@@ -30,7 +30,7 @@ use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
 use super::convert::encode_options;
 use super::fips;
-use super::input::{self, io_error};
+use super::input;
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
@@ -53,7 +53,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
         && bits < 2048
         && !args.fips
     {
-        eprintln!(
+        super::say!(
             "keyconv: {name}: warning: RSA keys below 2048 bits are not approved by NIST (SP 800-131A)"
         );
     }
@@ -76,7 +76,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     )
     .map_err(Failure::Plain)?;
     let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    eprintln!(
+    super::say!(
         "keyconv: wrote {} ({target}, {}) and {}",
         private_path.display(),
         if encrypted {
@@ -158,6 +158,7 @@ fn new_passphrase(args: &GenerateArgs) -> Result<Option<Passphrase>, Failure> {
     let given = NewPassphraseArgs {
         new_passphrase_file: args.new_passphrase_file.clone(),
         no_passphrase: args.no_passphrase,
+        ask_new_passphrase: false,
     };
     if let Some(explicit) = input::new_passphrase(&given)? {
         return Ok(explicit);
@@ -169,21 +170,8 @@ fn new_passphrase(args: &GenerateArgs) -> Result<Option<Passphrase>, Failure> {
                 .into(),
         ));
     }
-    let ask = |prompt: &str| -> Result<Zeroizing<String>, Failure> {
-        rpassword::prompt_password(prompt)
-            .map(Zeroizing::new)
-            .map_err(|e| {
-                Failure::Plain(io_error("cannot read the passphrase from the terminal", e))
-            })
-    };
-    let first = ask("Enter passphrase for the new key (empty for no passphrase): ")?;
-    let second = ask("Enter the same passphrase again: ")?;
-    if first != second {
-        return Err(Failure::Plain(Error::new(ErrorKind::InvalidRequest(
-            "the passphrases do not match".into(),
-        ))));
-    }
-    Ok((!first.is_empty()).then(|| Passphrase::new(first.as_bytes())))
+    let passphrase = input::ask_new_passphrase().map_err(Failure::Plain)?;
+    Ok((!passphrase.is_empty()).then_some(passphrase))
 }
 
 /// `USER@HOST`, as ssh-keygen's default comment.

@@ -81,16 +81,27 @@ pub fn io_error(what: &str, e: io::Error) -> Error {
     let reason = match e.kind() {
         io::ErrorKind::NotFound => "no such file".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string().to_lowercase(),
+        io::ErrorKind::StorageFull => "no space left on device".to_owned(),
+        _ => {
+            // "Read-only file system (os error 30)" → "read-only file system"
+            let text = e.to_string().to_lowercase();
+            match text.split_once(" (os error ") {
+                Some((reason, _)) => reason.to_owned(),
+                None => text,
+            }
+        }
     };
     Error::new(ErrorKind::Io(format!("{what}: {reason}")))
 }
 
 /// Reads a passphrase file: its content, less one trailing `\n` or `\r\n`.
 fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
-    let mut bytes = Zeroizing::new(Vec::new());
+    // Room for the whole (capped) file up front: a growing Vec would leave copies of the
+    // passphrase behind in the buffers it frees.
+    const MAX: usize = 1 << 16;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX + 1));
     File::open(path)
-        .and_then(|f| f.take(1 << 16).read_to_end(&mut bytes))
+        .and_then(|f| f.take(MAX as u64).read_to_end(&mut bytes))
         .map_err(|e| {
             io_error(
                 &format!("cannot read passphrase file {}", path.display()),
@@ -124,12 +135,39 @@ pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphr
         return Ok(Some(p));
     }
     if io::stdin().is_terminal() && !input.is_stdin() {
-        let prompt = format!("Enter passphrase for {}: ", input.name);
-        let answer = rpassword::prompt_password(prompt)
-            .map_err(|e| io_error("cannot read the passphrase from the terminal", e))?;
-        return Ok(Some(Passphrase::new(Zeroizing::new(answer).as_bytes())));
+        return prompt(&format!("Enter passphrase for {}: ", input.name)).map(Some);
     }
     Ok(None)
+}
+
+/// Asks for a passphrase on the terminal (rpassword reads `/dev/tty` with echo off). The answer
+/// is moved, not copied, into a [`Passphrase`], so the only copy is zeroized when dropped.
+fn prompt(text: &str) -> Result<Passphrase> {
+    let mut answer = Zeroizing::new(
+        rpassword::prompt_password(text)
+            .map_err(|e| io_error("cannot read the passphrase from the terminal", e))?,
+    );
+    Ok(Passphrase::new(std::mem::take(&mut *answer).into_bytes()))
+}
+
+/// `--ask-new-passphrase` (and `generate` on a terminal): the new passphrase, typed twice on the
+/// terminal.
+pub(crate) fn ask_new_passphrase() -> Result<Passphrase> {
+    if !io::stdin().is_terminal() {
+        return Err(Error::new(ErrorKind::Io(
+            "--ask-new-passphrase needs a terminal".into(),
+        ))
+        .with_hint("give --new-passphrase-file FILE or set KEYCONV_NEW_PASSPHRASE"));
+    }
+    let first = prompt("Enter new passphrase (empty for none): ")?;
+    let again = prompt("Enter the same passphrase again: ")?;
+    if first.as_bytes() != again.as_bytes() {
+        return Err(
+            Error::new(ErrorKind::Io("the new passphrases do not match".into()))
+                .with_hint("run the command again and type the same passphrase twice"),
+        );
+    }
+    Ok(first)
 }
 
 /// The passphrase for the output, when one is given explicitly: `Some(None)` means
@@ -140,6 +178,9 @@ pub fn new_passphrase(args: &NewPassphraseArgs) -> Result<Option<Option<Passphra
     }
     if let Some(path) = &args.new_passphrase_file {
         return read_passphrase_file(path).map(|p| Some(Some(p)));
+    }
+    if args.ask_new_passphrase {
+        return ask_new_passphrase().map(|p| Some(Some(p)));
     }
     Ok(from_env("KEYCONV_NEW_PASSPHRASE").map(Some))
 }

@@ -1,6 +1,8 @@
 //! Writing results: to standard output, or to a file atomically (a temporary file in the same
 //! directory, then a rename), so that a failed run leaves no output file and never a partial one.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -37,6 +39,7 @@ pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
 /// A file written in full under a temporary name in its destination's directory, not yet in
 /// place. Dropped without [`Staged::commit`], the temporary file is removed.
 pub struct Staged {
+    dir: PathBuf,
     path: PathBuf,
     tmp: PathBuf,
 }
@@ -48,17 +51,21 @@ pub fn stage(path: &Path, data: &[u8], mode: u32) -> Result<Staged> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
-    let tmp = dir.join(format!(".{name}.keyconv-{}.tmp", hex::encode(random)));
+    let tmp = dir.join(format!(
+        ".{}.keyconv-{}.tmp",
+        temp_stem(path),
+        hex::encode(random)
+    ));
     let staged = Staged {
+        dir,
         path: path.to_path_buf(),
         tmp,
     };
+    // The temporary file is created exclusively (O_EXCL: never through a symlink) and removed
+    // when `staged` is dropped, so a failed write (disk full, directory not writable) leaves
+    // nothing.
     write_temp(&staged.tmp, data, mode).map_err(|e| staged.error(e))?;
     Ok(staged)
 }
@@ -73,16 +80,23 @@ impl Staged {
     pub fn commit(self, force: bool) -> Result<()> {
         let (tmp, path) = (&self.tmp, &self.path);
         let result = if force {
+            // rename(2) replaces a symlink at `path` itself, never the file it points to.
             fs::rename(tmp, path)
         } else {
             // A hard link fails if the target appeared meanwhile: never overwrite silently.
+            // Where hard links are not supported, rename (a race of a few microseconds).
             fs::hard_link(tmp, path).or_else(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Err(e),
                 _ if fs::symlink_metadata(path).is_err() => fs::rename(tmp, path),
                 _ => Err(e),
             })
         };
-        result.map_err(|e| self.error(e))
+        result.map_err(|e| self.error(e))?;
+        // Make the new directory entry durable too; a failure here loses nothing already written.
+        if let Ok(dir) = fs::File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
     }
 
     fn error(&self, e: io::Error) -> Error {
@@ -95,6 +109,20 @@ impl Drop for Staged {
         // After a rename there is nothing left to remove; after a hard link, the second name.
         let _ = fs::remove_file(&self.tmp);
     }
+}
+
+/// The start of the temporary file's name: the output's name, cut so that the whole temporary
+/// name stays within the 255 bytes a file name may have.
+fn temp_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut end = name.len().min(200);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.get(..end).unwrap_or_default().to_owned()
 }
 
 fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {
@@ -120,5 +148,41 @@ pub fn stdout_error(e: io::Error) -> Failure {
         Failure::BrokenPipe
     } else {
         Failure::Plain(io_error("cannot write to standard output", e))
+    }
+}
+
+/// `text` made safe for a terminal, as ssh-keygen prints comments: every control character
+/// (C0 including tab and line feed, DEL, C1) becomes `\ooo` octal escapes of its UTF-8 bytes;
+/// everything else, backslashes and printable non-ASCII included, is kept. A hostile key file
+/// thus cannot send escape sequences to the terminal through its comment or an error message
+/// that quotes it, nor break a one-line error onto two lines.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() {
+            let mut utf8 = [0u8; 4];
+            for byte in c.encode_utf8(&mut utf8).bytes() {
+                let _ = write!(out, "\\{byte:03o}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_as_ssh_keygen_does() {
+        assert_eq!(printable("plain é \\ text"), "plain é \\ text");
+        assert_eq!(printable("a\x1b[31mred\x07b"), "a\\033[31mred\\007b");
+        assert_eq!(printable("tab\tnl\ncr\r"), "tab\\011nl\\012cr\\015");
+        assert_eq!(printable("del\x7f c1\u{85}"), "del\\177 c1\\302\\205");
     }
 }

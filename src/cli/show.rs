@@ -15,7 +15,7 @@ use super::Failure;
 use super::args::{FingerprintArgs, InspectArgs, PassphraseArgs, PublicArgs};
 use super::convert::unlock;
 use super::input::{Contents, Input, io_error};
-use super::output::stdout_error;
+use super::output::{printable, stdout_error};
 use super::report;
 
 /// Appends what a command prints for one key to the buffer.
@@ -361,7 +361,7 @@ pub(crate) fn fingerprint(args: &FingerprintArgs) -> Result<(), Failure> {
     };
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let render = |key: &PublicKey, text: &mut Vec<u8>| {
-        text.extend_from_slice(key.fingerprint_line(hash).as_bytes());
+        text.extend_from_slice(printable(&key.fingerprint_line(hash)).as_bytes());
         text.push(b'\n');
         Ok(())
     };
@@ -501,7 +501,11 @@ impl Report {
     }
 
     fn text(&self) -> String {
-        let mut s = format!("{}:\n  format:      {}\n", self.name, self.format.name());
+        let mut s = format!(
+            "{}:\n  format:      {}\n",
+            printable(&self.name),
+            self.format.name()
+        );
         for key in &self.keys {
             let kind = match key.key_type() {
                 Some(t) => format!("{t}"),
@@ -516,7 +520,7 @@ impl Report {
             } else {
                 key.comment()
             };
-            s.push_str(&format!("  comment:     {comment}\n"));
+            s.push_str(&format!("  comment:     {}\n", printable(comment)));
             s.push_str(&format!(
                 "  fingerprint: {}\n",
                 key.fingerprint(FingerprintHash::Sha256)

@@ -26,7 +26,9 @@
 //!   or at the first word from which every word left is base64 and which starts like an SSH
 //!   blob (`AAAA`).
 //! - Text outside the blocks other than white space is an error, and so is a file without any.
-//! - When writing, line breaks in the comment become spaces; continued header lines are split
+//! - When writing, line breaks in the comment become spaces, and a BEGIN or END marker in it
+//!   loses the space after its dashes (`----END SSH2 …`): every reader would take it for the
+//!   block's edge. Continued header lines are split
 //!   on character boundaries, never inside an escape, and never so that a continuation line
 //!   holds `": "` (ssh-keygen 9.2 `-i` mistakes such a line for a header and then drops the
 //!   first base64 line).
@@ -383,12 +385,26 @@ pub fn encode(key: &PublicKey) -> String {
     out
 }
 
+/// `comment` with every BEGIN and END marker defused (`---- END` → `----END`), so that no line
+/// of the header can end the block. Dropping a space cannot make a new marker; the loop takes
+/// overlapping ones.
+fn without_markers(comment: &str) -> String {
+    let mut comment = comment.to_owned();
+    for marker in [BEGIN, END] {
+        let defused = marker.replacen("---- ", "----", 1);
+        while comment.contains(marker) {
+            comment = comment.replace(marker, &defused);
+        }
+    }
+    comment
+}
+
 /// The `Comment: "…"` header, split into lines of at most [`MAX_LINE`] bytes.
 fn comment_lines(comment: &str) -> Vec<String> {
     // Escaped units: a character, or a backslash and the character it escapes.
     let mut units: Vec<String> = Vec::new();
     units.push("Comment: \"".to_owned());
-    for c in comment.chars() {
+    for c in without_markers(comment).chars() {
         units.push(match c {
             '"' | '\\' => format!("\\{c}"),
             '\r' | '\n' => " ".to_owned(),
@@ -591,5 +607,36 @@ mod tests {
             encode(&key_with_comment(&"a".repeat(61))).lines().nth(1),
             Some(format!("Comment: \"{}\"", "a".repeat(61)).as_str())
         );
+    }
+
+    /// Found by the roundtrip fuzzer: a .ppk whose comment held a BEGIN marker made a block
+    /// that no reader (keyconv, ssh-keygen -i) could read back.
+    #[test]
+    fn markers_in_a_comment_are_defused() {
+        for (comment, want) in [
+            (
+                format!("x {BEGIN} y"),
+                "x ----BEGIN SSH2 PUBLIC KEY ---- y".to_owned(),
+            ),
+            (END.to_owned(), "----END SSH2 PUBLIC KEY ----".to_owned()),
+            (
+                format!("-{BEGIN}-"),
+                "-----BEGIN SSH2 PUBLIC KEY -----".to_owned(),
+            ),
+            (
+                "---- BEGIN SSH2 PUBLIC KEY ---- BEGIN SSH2 PUBLIC KEY ----".to_owned(),
+                "----BEGIN SSH2 PUBLIC KEY ----BEGIN SSH2 PUBLIC KEY ----".to_owned(),
+            ),
+            (
+                format!("{}{END}", "a".repeat(60)),
+                format!("{}----END SSH2 PUBLIC KEY ----", "a".repeat(60)),
+            ),
+        ] {
+            let text = encode(&key_with_comment(&comment));
+            assert_eq!(text.matches(BEGIN).count(), 1, "{text}");
+            assert_eq!(text.matches(END).count(), 1, "{text}");
+            let back = decode(text.as_bytes()).unwrap();
+            assert_eq!(back[0].comment(), want, "{text}");
+        }
     }
 }

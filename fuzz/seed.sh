@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Seeds fuzz/corpus/<target>/ (git-ignored) from testdata/ and the committed fuzz/seeds/:
+# every target gets the files of its format, including the hostile ones in testdata/invalid/;
+# `detect` and `roundtrip` get everything. Existing corpus files are kept (the fuzzer's finds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+corpus=fuzz/corpus
+mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,roundtrip}
+
+seed() { # TARGET FILE...
+    local target=$1
+    shift
+    [ $# -gt 0 ] && cp -n -- "$@" "$corpus/$target/" 2>/dev/null || true
+}
+
+# testdata/manifest.tsv: file, format, ...
+while IFS=$'\t' read -r file format _; do
+    [ "$file" = file ] && continue
+    seed "$format" "testdata/$file"
+done < testdata/manifest.tsv
+
+shopt -s nullglob
+seed public testdata/*.pub testdata/authorized_keys testdata/invalid/public-*
+for target in ppk openssh pkcs8 pem rfc4716 spki; do
+    seed "$target" testdata/invalid/"$target"-* fuzz/seeds/"$target"-*
+done
+seed ppk testdata/invalid/ppk2-*
+
+for target in detect roundtrip; do
+    for dir in ppk openssh public rfc4716 pkcs8 pem spki; do
+        seed "$target" "$corpus/$dir"/*
+    done
+    seed "$target" testdata/invalid/*
+    rm -f "$corpus/$target/README.md" "$corpus/$target/expected.tsv"
+done
+
+for target in "$corpus"/*; do
+    echo "$(basename "$target"): $(find "$target" -type f | wc -l) files"
+done
