@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use keyconv::{Format, Kdf, KdfLimits, KeyFile, Passphrase, Protection};
@@ -109,27 +111,38 @@ fn every_fuzz_input_and_hostile_file_through_every_decoder() {
         "only {} inputs: testdata/invalid and fuzz/seeds missing?",
         inputs.len()
     );
-    let mut failures = Vec::new();
-    let mut slowest = (Duration::ZERO, PathBuf::new());
-    for (path, bytes) in &inputs {
-        let start = Instant::now();
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let _ = Format::detect(bytes);
-            for format in Format::ALL {
-                exercise(bytes, format, &pass);
-            }
-        }));
-        let elapsed = start.elapsed();
-        if outcome.is_err() {
-            failures.push(format!("{}: panicked", path.display()));
+    // On every core: after a long fuzzing campaign the corpora hold tens of thousands of files.
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new((Vec::new(), (Duration::ZERO, PathBuf::new())));
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                while let Some((path, bytes)) = inputs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let start = Instant::now();
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        let _ = Format::detect(bytes);
+                        for format in Format::ALL {
+                            exercise(bytes, format, &pass);
+                        }
+                    }));
+                    let elapsed = start.elapsed();
+                    let mut results = results.lock().unwrap();
+                    let (failures, slowest) = &mut *results;
+                    if outcome.is_err() {
+                        failures.push(format!("{}: panicked", path.display()));
+                    }
+                    if elapsed > BUDGET {
+                        failures.push(format!("{}: took {elapsed:?}", path.display()));
+                    }
+                    if elapsed > slowest.0 {
+                        *slowest = (elapsed, path.clone());
+                    }
+                }
+            });
         }
-        if elapsed > BUDGET {
-            failures.push(format!("{}: took {elapsed:?}", path.display()));
-        }
-        if elapsed > slowest.0 {
-            slowest = (elapsed, path.clone());
-        }
-    }
+    });
+    let (failures, slowest) = results.into_inner().unwrap();
     eprintln!(
         "replayed {} inputs through {} decoders; slowest {:?} ({})",
         inputs.len(),
