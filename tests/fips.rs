@@ -296,3 +296,26 @@ fn fips_check_recursive_walks_and_skips_non_key_files() {
         "a directory without --recursive is a usage error"
     );
 }
+
+/// `fips-check … | head`: a closed pipe ends the output, not the verdict.
+#[test]
+fn fips_check_keeps_its_verdict_when_stdout_closes() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = run(keyconv()
+        .arg("fips-check")
+        .arg(testdata().join("dsa-1024.pub"))
+        .arg(testdata().join("rsa-3072.pub"))
+        .stdout(writer));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -1,6 +1,6 @@
 //! `keyconv fips-check` and the FIPS parts of `convert --fips` and `inspect`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -180,7 +180,7 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
     let files = collect(&args.inputs, args.recursive)?;
     let results = check_all(&files, &args.passphrase);
     let (mut unreadable, mut failing) = (false, false);
-    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut text = String::new();
     let mut docs = Vec::new();
     for ((path, _), checked) in files.iter().zip(&results) {
         let name = path.display().to_string();
@@ -205,21 +205,25 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                     }
                     docs.push(doc);
                 } else {
-                    let text = format!(
+                    text.push_str(&format!(
                         "{}: {verdict}\n{}",
                         super::output::printable(&name),
                         assessment_lines(assessment, "  ")
-                    );
-                    out.write_all(text.as_bytes()).map_err(stdout_error)?;
+                    ));
                 }
             }
         }
     }
     if args.json {
-        let text = format!("{:#}\n", Value::Array(docs));
-        out.write_all(text.as_bytes()).map_err(stdout_error)?;
+        text = format!("{:#}\n", Value::Array(docs));
     }
-    out.flush().map_err(stdout_error)?;
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`fips-check … | head`) ends the output, not the verdict: the exit
+        // status still says whether every input is compliant.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(stdout_error(e)),
+        _ => {}
+    }
     match (unreadable, failing) {
         (true, _) => Err(Failure::Reported(2)),
         (false, true) => Err(Failure::Reported(1)),
