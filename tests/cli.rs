@@ -340,3 +340,27 @@ fn inspect_reports_protection_parameters_as_json() {
     assert_eq!(doc[1]["format"], "public");
     assert_eq!(doc[1]["keys"][0]["type"], "ED25519");
 }
+
+/// A bad line in an authorized_keys file is reported with its number and skipped, as
+/// `ssh-keygen -l` skips it: the other keys are still printed (small files as streamed ones).
+#[test]
+fn fingerprint_skips_a_bad_line_and_reports_it() {
+    let original = std::fs::read_to_string(testdata().join("authorized_keys")).unwrap();
+    let mut lines: Vec<&str> = original.lines().collect();
+    let at = lines.len() / 2;
+    lines.insert(at, "ssh-ed25519 AAAA!!not-base64 broken@line");
+    let dir = tempdir();
+    let path = dir.path().join("authorized_keys");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let o = run(keyconv().arg("fingerprint").arg(&path));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let expected =
+        std::fs::read_to_string(testdata().join("authorized_keys.fingerprints-sha256")).unwrap();
+    assert_eq!(stdout(&o), expected);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("keyconv: {}:{}: ", path.display(), at + 1)),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

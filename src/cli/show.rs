@@ -36,6 +36,12 @@ fn for_each_key(
     };
     match input.read().map_err(on_input)? {
         Contents::Whole(bytes) => {
+            let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
+            if !utf16 && Format::detect(&bytes).ok() == Some(Format::Public) {
+                // One-line keys are read line by line whatever the file's size, so a bad line
+                // is reported and skipped as `ssh-keygen -l` skips it, never the whole file.
+                return stream_public(input, bytes, io::empty(), render, 1, out);
+            }
             let file = KeyFile::decode(&bytes).map_err(on_input)?;
             let mut keys = file.public_keys();
             if keys.is_empty() && file.is_private() {
@@ -64,21 +70,34 @@ fn for_each_key(
                     "too large for a key file, and not a file of one-line public keys".into(),
                 ))));
             }
-            let blocks = LineBlocks {
-                carry: head,
-                reader: rest,
-                done: false,
-            };
             let workers = std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
                 .min(MAX_WORKERS);
-            let mut bad_line = |line: usize, e: &Error| {
-                report(Some(&format!("{}:{line}", input.name)), e);
-            };
-            stream_keys(input, blocks, render, workers, out, &mut bad_line)
+            stream_public(input, head, rest, render, workers, out)
         }
     }
+}
+
+/// Renders every key of a file of one-line public keys (`head`, then `rest`), reporting bad
+/// lines with their number and going on. Returns whether some line was bad.
+fn stream_public(
+    input: &Input,
+    head: Vec<u8>,
+    rest: impl Read,
+    render: &Render,
+    workers: usize,
+    out: &mut dyn Write,
+) -> Result<bool, Failure> {
+    let blocks = LineBlocks {
+        carry: head,
+        reader: rest,
+        done: false,
+    };
+    let mut bad_line = |line: usize, e: &Error| {
+        report(Some(&format!("{}:{line}", input.name)), e);
+    };
+    stream_keys(input, blocks, render, workers, out, &mut bad_line)
 }
 
 /// The size of the blocks of lines a streamed file is read and worked on in.
