@@ -581,26 +581,8 @@ fn the_passphrase_is_asked_twice_on_a_terminal() {
         ("one\ntwo\n", false),
     ] {
         let out = dir.path().join(format!("tty-{ok}"));
-        let mut child = Command::new("script")
-            .args(["-qec"])
-            .arg(format!(
-                "{keyconv} generate --type ecdsa -o '{}'",
-                out.display()
-            ))
-            .arg("/dev/null")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(answers.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let cmdline = format!("{keyconv} generate --type ecdsa -o '{}'", out.display());
+        let o = common::on_terminal(&cmdline, answers).unwrap();
         let screen = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.success(), ok, "{screen}");
         assert_eq!(screen.matches("Enter ").count(), 2, "{screen}");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -237,29 +237,6 @@ fn passphrases_never_appear_in_any_output() {
     );
 }
 
-/// Runs `cmdline` on a pseudo-terminal (util-linux `script`), typing `typed` into it.
-fn on_terminal(cmdline: &str, typed: &str) -> Option<std::process::Output> {
-    if !common::have_tool("script") {
-        return None;
-    }
-    let mut child = Command::new("script")
-        .args(["-qec", cmdline, "/dev/null"])
-        .env_remove("KEYCONV_PASSPHRASE")
-        .env_remove("KEYCONV_NEW_PASSPHRASE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(typed.as_bytes())
-        .unwrap();
-    Some(child.wait_with_output().unwrap())
-}
-
 #[test]
 fn ask_new_passphrase_prompts_twice_and_refuses_a_mismatch() {
     let dir = tempdir();
@@ -271,7 +248,7 @@ fn ask_new_passphrase_prompts_twice_and_refuses_a_mismatch() {
         input.display(),
         out.display()
     );
-    let Some(o) = on_terminal(&cmdline, "Kv-typed-1\nKv-typed-1\n") else {
+    let Some(o) = common::on_terminal(&cmdline, "Kv-typed-1\nKv-typed-1\n") else {
         return;
     };
     let screen = String::from_utf8_lossy(&o.stdout);
@@ -296,7 +273,7 @@ fn ask_new_passphrase_prompts_twice_and_refuses_a_mismatch() {
         input.display(),
         out2.display()
     );
-    let o = on_terminal(&cmdline, "Kv-typed-1\nKv-typed-2\n").unwrap();
+    let o = common::on_terminal(&cmdline, "Kv-typed-1\nKv-typed-2\n").unwrap();
     let screen = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{screen}");
     assert!(screen.contains("do not match"), "{screen}");
@@ -332,7 +309,7 @@ fn prompts_for_the_passphrase_on_a_terminal() {
         input.display(),
         out.display()
     );
-    let Some(o) = on_terminal(&cmdline, "correct horse battery\n") else {
+    let Some(o) = common::on_terminal(&cmdline, "correct horse battery\n") else {
         return;
     };
     let screen = String::from_utf8_lossy(&o.stdout);
@@ -345,7 +322,7 @@ fn prompts_for_the_passphrase_on_a_terminal() {
         input.display(),
         out2.display()
     );
-    let o = on_terminal(&cmdline, "wrong horse\n").unwrap();
+    let o = common::on_terminal(&cmdline, "wrong horse\n").unwrap();
     let screen = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{screen}");
     assert!(screen.contains("incorrect passphrase"), "{screen}");

@@ -118,3 +118,28 @@ pub fn keyconv() -> Command {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+/// Runs `cmdline` on a pseudo-terminal (util-linux `script`), typing `typed` into it.
+pub fn on_terminal(cmdline: &str, typed: &str) -> Option<std::process::Output> {
+    if !have_tool("script") {
+        return None;
+    }
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new("script")
+        .args(["-qec", cmdline, "/dev/null"])
+        .env_remove("KEYCONV_PASSPHRASE")
+        .env_remove("KEYCONV_NEW_PASSPHRASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().unwrap())
+}
