@@ -5,20 +5,7 @@ mod common;
 
 use keyconv::{EncodeOptions, ErrorKind, Format, KdfLimits, KeyFile, Passphrase, encode_private};
 
-use common::{manifest, passphrase, type_and_blob};
-
-const KEYS: [&str; 10] = [
-    "rsa-1024",
-    "rsa-2048",
-    "rsa-3072",
-    "rsa-4096",
-    "dsa-1024",
-    "ecdsa-256",
-    "ecdsa-384",
-    "ecdsa-521",
-    "ed25519",
-    "ed448",
-];
+use common::{KEYS, manifest, passphrase, type_and_blob};
 
 /// Formats that cannot hold a key type, and must say so.
 fn refuses(target: Format, key: &str) -> bool {

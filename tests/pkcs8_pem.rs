@@ -8,26 +8,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Entry, have_tool, manifest, passphrase, run, tempdir, testdata, type_and_blob};
+use common::{Entry, KEYS, have_tool, manifest, passphrase, run, tempdir, testdata, type_and_blob};
 use keyconv::format::pem::{LegacyCipher, PemOptions};
 use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options, Prf};
 use keyconv::{
     EncodeOptions, ErrorKind, Format, Kdf, KdfLimits, KeyFile, Passphrase, PrivateKey, Protection,
     PublicKey, encode_private,
 };
-
-const KEYS: [&str; 10] = [
-    "rsa-1024",
-    "rsa-2048",
-    "rsa-3072",
-    "rsa-4096",
-    "dsa-1024",
-    "ecdsa-256",
-    "ecdsa-384",
-    "ecdsa-521",
-    "ed25519",
-    "ed448",
-];
 
 fn one_line(key: &PublicKey) -> String {
     type_and_blob(&keyconv::encode_public(key, Format::Public).unwrap())

@@ -4,6 +4,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The keys of the corpus: every file of `testdata/` is one of them in some format.
+pub const KEYS: [&str; 10] = [
+    "rsa-1024",
+    "rsa-2048",
+    "rsa-3072",
+    "rsa-4096",
+    "dsa-1024",
+    "ecdsa-256",
+    "ecdsa-384",
+    "ecdsa-521",
+    "ed25519",
+    "ed448",
+];
+
 /// `testdata/` of this crate.
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
