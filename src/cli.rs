@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::error::{Error, ErrorKind};
+use keyconv::error::{Error, ErrorKind};
 
 /// `eprintln!` that ignores a closed standard error instead of panicking.
 macro_rules! say {

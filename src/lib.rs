@@ -42,10 +42,8 @@ pub mod key;
 pub mod passphrase;
 pub mod protection;
 
-#[cfg(feature = "cli")]
-#[doc(hidden)]
-pub mod cli;
-
+/// The largest key file (1 MiB) that is read whole; larger inputs are refused or streamed.
+pub use encoding::MAX_KEY_FILE;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
 pub use key::{

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::format::Format;
+use keyconv::format::Format;
 
 /// Convert SSH keys between PuTTY .ppk, OpenSSH, RFC 4716 and PKCS#8/PEM, and check them
 /// against FIPS 140 rules.

@@ -32,11 +32,11 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, ErrorKind};
-use crate::format::KeyFile;
-use crate::format::public::{decode_line_with_options, encode};
-use crate::key::{FingerprintHash, KeyType, PublicKey, PublicKeyData};
-use crate::protection::KdfLimits;
+use keyconv::error::{Error, ErrorKind};
+use keyconv::format::KeyFile;
+use keyconv::format::public::{decode_line_with_options, encode};
+use keyconv::key::{FingerprintHash, KeyType, PublicKey, PublicKeyData};
+use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{

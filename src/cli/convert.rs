@@ -4,11 +4,11 @@ use std::io::Write;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorKind};
-use crate::format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
-use crate::key::PrivateKey;
-use crate::passphrase::Passphrase;
-use crate::protection::{KdfLimits, Protection};
+use keyconv::error::{Error, ErrorKind};
+use keyconv::format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
+use keyconv::key::PrivateKey;
+use keyconv::passphrase::Passphrase;
+use keyconv::protection::{KdfLimits, Protection};
 
 use super::Failure;
 use super::args::{ConvertArgs, PassphraseArgs, ProtectionArgs};

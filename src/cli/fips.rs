@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::error::{Error, ErrorKind};
-use crate::fips::{Assessment, Compliance, Verdict, assess, rule_by_id};
-use crate::format::pkcs8::Prf;
-use crate::format::{EncodeOptions, Format, KeyFile};
-use crate::key::{KeyType, PublicKey};
-use crate::protection::{KdfLimits, Protection};
+use keyconv::error::{Error, ErrorKind};
+use keyconv::fips::{Assessment, Compliance, Verdict, assess, rule_by_id};
+use keyconv::format::pkcs8::Prf;
+use keyconv::format::{EncodeOptions, Format, KeyFile};
+use keyconv::key::{KeyType, PublicKey};
+use keyconv::protection::{KdfLimits, Protection};
 
 use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
@@ -323,7 +323,7 @@ pub(crate) fn verify_output(data: &[u8], key: &PublicKey, strict: bool) -> Resul
     if keys.is_empty() {
         keys.push(key.clone());
     }
-    let assessment = crate::fips::assess(&keys, &written.protection());
+    let assessment = keyconv::fips::assess(&keys, &written.protection());
     match assessment.failures(strict).next() {
         None => Ok(()),
         Some(f) => Err(Error::new(ErrorKind::Refused(format!(

@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::error::Error;
-use crate::format::{Format, encode_private, public};
-use crate::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
-use crate::passphrase::Passphrase;
+use keyconv::error::Error;
+use keyconv::format::{Format, encode_private, public};
+use keyconv::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
+use keyconv::passphrase::Passphrase;
 
 use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};

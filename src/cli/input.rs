@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::encoding::MAX_KEY_FILE;
-use crate::error::{Error, ErrorKind, Result};
-use crate::passphrase::Passphrase;
+use keyconv::MAX_KEY_FILE;
+use keyconv::error::{Error, ErrorKind, Result};
+use keyconv::passphrase::Passphrase;
 
 use super::args::{NewPassphraseArgs, PassphraseArgs};
 

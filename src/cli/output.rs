@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, ErrorKind, Result};
+use keyconv::error::{Error, ErrorKind, Result};
 
 use super::Failure;
 use super::input::io_error;

@@ -6,10 +6,10 @@ use std::sync::{Mutex, mpsc};
 
 use serde_json::{Value, json};
 
-use crate::error::{Error, ErrorKind};
-use crate::format::{Format, KeyFile, encode_public, public};
-use crate::key::{FingerprintHash, PublicKey};
-use crate::protection::{Kdf, KdfLimits, Protection};
+use keyconv::error::{Error, ErrorKind};
+use keyconv::format::{Format, KeyFile, encode_public, public};
+use keyconv::key::{FingerprintHash, PublicKey};
+use keyconv::protection::{Kdf, KdfLimits, Protection};
 
 use super::Failure;
 use super::args::{FingerprintArgs, InspectArgs, PassphraseArgs, PublicArgs};
@@ -393,7 +393,7 @@ pub(crate) fn fingerprint(args: &FingerprintArgs) -> Result<(), Failure> {
 
 /// What `inspect` found in one input.
 struct Report {
-    assessment: crate::fips::Assessment,
+    assessment: keyconv::fips::Assessment,
     name: String,
     format: Format,
     protection: Protection,
@@ -422,7 +422,7 @@ fn inspect_one(input: &Input, passphrase: &PassphraseArgs) -> Result<Report, Fai
         }
     }
     let protection = file.protection();
-    let assessment = crate::fips::assess(&keys, &protection);
+    let assessment = keyconv::fips::assess(&keys, &protection);
     Ok(Report {
         assessment,
         name: input.name.clone(),
@@ -474,6 +474,7 @@ fn kdf_json(kdf: &Kdf) -> Value {
         } => {
             json!({"name": scheme, "iterations": iterations, "salt_length": salt_len})
         }
+        other => json!({"name": other.to_string()}),
     }
 }
 
