@@ -24,6 +24,7 @@ mod generate;
 mod input;
 mod output;
 mod show;
+mod target;
 
 use args::{Cli, Command};
 
