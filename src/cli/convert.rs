@@ -5,16 +5,16 @@ use std::io::Write;
 use zeroize::Zeroizing;
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::format::{Format, KeyFile, Target, encode_private, encode_public};
-use keyconv::key::PrivateKey;
-use keyconv::passphrase::Passphrase;
-use keyconv::protection::{KdfLimits, Protection};
+use keyconv::format::{KeyFile, Target, encode_private, encode_public};
+use keyconv::protection::KdfLimits;
 
 use super::Failure;
-use super::args::{ConvertArgs, PassphraseArgs};
+use super::args::ConvertArgs;
+use super::fips_policy;
 use super::input::{self, Input};
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::target;
+use super::protect;
+use super::unlock;
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let input = Input::new(&args.input);
@@ -49,7 +49,8 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
                 format.name()
             )))));
         }
-        let (mut key, input_passphrase) = unlock(&file, &args.passphrase, &input, limits)?;
+        let (mut key, input_passphrase) =
+            unlock::private_key(&file, &args.passphrase, &input, limits)?;
         if let Some(comment) = &args.comment {
             key.set_comment(comment.as_str());
         }
@@ -57,9 +58,9 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             Some(explicit) => explicit,
             None => input_passphrase,
         };
-        let target = target::target(format, &args.protection, passphrase.as_ref())?;
+        let target = protect::target(format, &args.protection, passphrase.as_ref())?;
         if args.fips {
-            target::fips_preflight(
+            fips_policy::preflight(
                 &args.input,
                 key.public_key(),
                 &target,
@@ -70,20 +71,15 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         }
         let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_input)?;
         if args.fips {
-            target::fips_verify(&data, key.public_key(), args.strict).map_err(on_input)?;
+            fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_input)?;
         }
         (data, PRIVATE_MODE)
     } else {
-        target::target(format, &args.protection, None)?;
-        refuse_new_passphrase(args, format)?;
-        let mut keys = file.public_keys();
-        if keys.is_empty() && file.is_private() {
-            let (key, _) = unlock(&file, &args.passphrase, &input, limits)?;
-            keys.push(key.public_key().clone());
-        }
+        protect::refuse_protection_args(args, format)?;
+        let keys = unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?;
         if args.fips {
             for key in &keys {
-                target::fips_preflight(&args.input, key, &Target::Public, None, args.strict)
+                fips_policy::preflight(&args.input, key, &Target::Public, None, args.strict)
                     .map_err(on_input)?;
             }
         }
@@ -105,44 +101,4 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             out.flush().map_err(output::stdout_error)
         }
     }
-}
-
-/// The private key of `file`, asking for the passphrase only when it is encrypted. Returns the
-/// passphrase too: by default the output is protected with it, as puttygen does.
-pub(crate) fn unlock(
-    file: &KeyFile,
-    args: &PassphraseArgs,
-    input: &Input,
-    limits: KdfLimits,
-) -> Result<(PrivateKey, Option<Passphrase>), Failure> {
-    let on_input = |e: Error| Failure::Input(input.name.clone(), e);
-    let protection = file.protection();
-    if let Protection::Encrypted { kdf, .. } = &protection {
-        // Refuse a KDF bomb before asking anyone for a passphrase.
-        limits.check_kdf(kdf).map_err(on_input)?;
-        let passphrase = input::passphrase(args, input).map_err(on_input)?;
-        let Some(passphrase) = passphrase else {
-            return Err(on_input(Error::new(ErrorKind::PassphraseRequired)));
-        };
-        let key = file
-            .private_key(Some(&passphrase), &limits)
-            .map_err(on_input)?;
-        Ok((key, Some(passphrase)))
-    } else {
-        Ok((file.private_key(None, &limits).map_err(on_input)?, None))
-    }
-}
-
-fn usage(what: String) -> Failure {
-    Failure::Usage(what)
-}
-
-fn refuse_new_passphrase(args: &ConvertArgs, target: Format) -> Result<(), Failure> {
-    let new = &args.new_passphrase;
-    if new.no_passphrase || new.new_passphrase_file.is_some() || new.ask_new_passphrase {
-        return Err(usage(format!(
-            "a new passphrase does not apply to {target} output (a public key)"
-        )));
-    }
-    Ok(())
 }

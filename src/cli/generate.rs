@@ -26,9 +26,10 @@ use keyconv::passphrase::Passphrase;
 
 use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
+use super::fips_policy;
 use super::input;
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::target;
+use super::protect;
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let spec = key_spec(args)?;
@@ -45,7 +46,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     output::refuse_existing(&public_path, args.force).map_err(Failure::Plain)?;
 
     let passphrase = new_passphrase(args)?;
-    let target = target::target(format, &args.protection, passphrase.as_ref())?;
+    let target = protect::target(format, &args.protection, passphrase.as_ref())?;
     if let KeySpec::Rsa { bits } = spec
         && bits < 2048
         && !args.fips
@@ -57,7 +58,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let comment = args.comment.clone().unwrap_or_else(default_comment);
     let key = PrivateKey::generate(spec, &comment).map_err(on_output)?;
     if args.fips {
-        target::fips_preflight(
+        fips_policy::preflight(
             &name,
             key.public_key(),
             &target,
@@ -68,7 +69,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     }
     let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_output)?;
     if args.fips {
-        target::fips_verify(&data, key.public_key(), args.strict).map_err(on_output)?;
+        fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_output)?;
     }
     let line = public::encode(key.public_key());
 

@@ -1,4 +1,4 @@
-//! `keyconv fips-check` and the FIPS parts of `convert --fips` and `inspect`.
+//! `keyconv fips-check`: the FIPS verdict of every input, directories walked in parallel.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::fips::{Assessment, Compliance, assess, rule_by_id};
+use keyconv::fips::{Assessment, Compliance, assess};
 use keyconv::format::{Format, KeyFile};
 use keyconv::protection::KdfLimits;
 
@@ -16,6 +16,8 @@ use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
 use super::input::Input;
 use super::output::stdout_error;
+use super::unlock;
+use super::verdict::{assessment_json, assessment_lines};
 
 /// The outcome for one file.
 enum Checked {
@@ -45,20 +47,14 @@ fn check_file(path: &Path, passphrase: &PassphraseArgs, walking: bool) -> Checke
         Err(e) => return Checked::Unreadable(e),
     };
     let protection = file.protection();
-    let mut keys = file.public_keys();
-    let given =
-        passphrase.passphrase_file.is_some() || std::env::var_os("KEYCONV_PASSPHRASE").is_some();
-    if keys.is_empty() && file.is_private() && given {
-        let limits = KdfLimits {
-            allow_expensive: passphrase.allow_expensive_kdf,
-        };
-        let key = super::input::passphrase(passphrase, &input)
-            .and_then(|p| file.private_key(p.as_ref(), &limits));
-        match key {
-            Ok(key) => keys.push(key.public_key().clone()),
-            Err(e) => return Checked::Unreadable(e),
-        }
-    }
+    let limits = KdfLimits {
+        allow_expensive: passphrase.allow_expensive_kdf,
+    };
+    let keys = match unlock::public_keys(&file, passphrase, &input, limits, unlock::Ask::IfGiven) {
+        Ok(keys) => keys,
+        Err(Failure::Input(_, e) | Failure::Plain(e)) => return Checked::Unreadable(e),
+        Err(_) => return Checked::Unreadable(Error::new(ErrorKind::PassphraseRequired)),
+    };
     Checked::Assessed {
         format: file.format(),
         assessment: assess(&keys, &protection),
@@ -132,46 +128,6 @@ fn check_all(files: &[(PathBuf, bool)], passphrase: &PassphraseArgs) -> Vec<Chec
     let mut all = results.into_inner().unwrap_or_default();
     all.sort_by_key(|(i, _)| *i);
     all.into_iter().map(|(_, c)| c).collect()
-}
-
-fn citation(rule: &str) -> &'static str {
-    rule_by_id(rule).map(|r| r.citation).unwrap_or("-")
-}
-
-/// The FIPS part of `inspect --json` and `fips-check --json`.
-pub(crate) fn assessment_json(a: &Assessment) -> Value {
-    json!({
-        "verdict": a.compliance(false).to_string(),
-        "strict_verdict": a.compliance(true).to_string(),
-        "key_assessed": a.key_assessed,
-        "findings": a.findings.iter().map(|f| json!({
-            "rule": f.rule,
-            "verdict": f.verdict.name(),
-            "detail": f.detail,
-            "citation": citation(f.rule),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The FIPS part of text reports: one line per finding.
-pub(crate) fn assessment_lines(a: &Assessment, indent: &str) -> String {
-    let mut s = String::new();
-    for f in &a.findings {
-        s.push_str(&format!(
-            "{indent}{:<13} {:<18} {} ({})\n",
-            f.verdict.name(),
-            f.rule,
-            f.detail,
-            citation(f.rule)
-        ));
-    }
-    if !a.key_assessed {
-        s.push_str(&format!(
-            "{indent}{:<13} {:<18} the key is encrypted: give a passphrase to assess it\n",
-            "not-assessed", "key-*"
-        ));
-    }
-    s
 }
 
 pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {

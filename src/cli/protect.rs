@@ -1,19 +1,16 @@
-//! The output target from the protection flags (shared by `convert` and `generate`), and the
-//! `--fips` output policy on it (the policy itself is the library's `fips::check_output`).
+//! The protection options of the commands that write private keys (`convert`, `generate`): which
+//! fit which target, and the typed [`Target`] they make.
 
-use keyconv::error::{Error, ErrorKind};
-use keyconv::fips;
 use keyconv::format::openssh::{OpensshCipher, OpensshOptions};
 use keyconv::format::pem::{LegacyCipher, PemOptions};
 use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
 use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
 use keyconv::format::{Format, Target};
-use keyconv::key::{KeyType, PublicKey};
 use keyconv::passphrase::Passphrase;
 use keyconv::protection::Cipher;
 
 use super::Failure;
-use super::args::ProtectionArgs;
+use super::args::{ConvertArgs, ProtectionArgs};
 
 /// The flags given, by name.
 fn given(p: &ProtectionArgs) -> Vec<&'static str> {
@@ -161,59 +158,14 @@ pub(crate) fn target(
     })
 }
 
-/// What to do about a `--fips` refusal, by rule.
-fn fips_hint(rule: &str, key: &PublicKey) -> &'static str {
-    match rule {
-        "prot-openssh" | "prot-ppk" | "prot-legacy-pem" => {
-            "use --to pkcs8 (PBES2, PBKDF2-HMAC-SHA-256, AES), or --no-passphrase for an unencrypted key"
-        }
-        "passphrase-length" => "choose a longer passphrase",
-        "kdf-prf" => "drop --prf or use hmac-sha256",
-        "kdf-iterations" => "drop --iterations (600000 by default)",
-        _ => match key.key_type() {
-            Some(KeyType::Dsa) => {
-                "DSA cannot be made FIPS-compatible: generate an ECDSA or RSA-3072 key"
-            }
-            Some(KeyType::Ed25519 | KeyType::Ed448) => {
-                "generate an ECDSA or RSA-3072 key, or drop --strict"
-            }
-            _ => "generate an ECDSA or RSA-3072 key",
-        },
-    }
-}
-
-/// Adds the `hint:` of a `--fips` refusal.
-fn with_fips_hint(e: Error, key: &PublicKey) -> Error {
-    match e.kind() {
-        ErrorKind::FipsRefused { rule, .. } => {
-            let hint = fips_hint(rule, key);
-            e.with_hint(hint)
-        }
-        _ => e,
-    }
-}
-
-/// `convert --fips` and `generate --fips` before encoding ([`fips::check_output`]); a warning
-/// (EdDSA, RSA-2048) is printed on standard error, naming `name`.
-pub(crate) fn fips_preflight(
-    name: &str,
-    key: &PublicKey,
-    target: &Target,
-    passphrase: Option<&Passphrase>,
-    strict: bool,
-) -> Result<(), Error> {
-    let warnings =
-        fips::check_output(key, target, passphrase, strict).map_err(|e| with_fips_hint(e, key))?;
-    if let Some(f) = warnings.first() {
-        let condition = fips::rule_by_id(f.rule)
-            .map(|r| r.condition)
-            .unwrap_or_default();
-        super::say!("keyconv: {name}: warning: {} ({condition})", f.detail);
+/// A public target takes no protection options and no new passphrase.
+pub(crate) fn refuse_protection_args(args: &ConvertArgs, format: Format) -> Result<(), Failure> {
+    target(format, &args.protection, None)?;
+    let new = &args.new_passphrase;
+    if new.no_passphrase || new.new_passphrase_file.is_some() || new.ask_new_passphrase {
+        return Err(usage(format!(
+            "a new passphrase does not apply to {format} output (a public key)"
+        )));
     }
     Ok(())
-}
-
-/// `--fips` after encoding ([`fips::verify_output`]).
-pub(crate) fn fips_verify(data: &[u8], key: &PublicKey, strict: bool) -> Result<(), Error> {
-    fips::verify_output(data, key, strict)
 }
