@@ -34,6 +34,11 @@
     )
 )]
 
+// The binary's own dependencies (feature `cli`): Cargo has no binary-only dependencies, and the
+// library uses none of them; a library user builds without the feature and never compiles them.
+#[cfg(feature = "cli")]
+use {clap as _, rpassword as _, serde_json as _};
+
 pub(crate) mod encoding;
 pub mod error;
 pub mod fips;
