@@ -43,6 +43,7 @@ pub(crate) mod encoding;
 pub mod error;
 pub mod fips;
 pub mod format;
+pub(crate) mod format_name;
 pub mod key;
 pub mod passphrase;
 pub mod protection;
