@@ -157,3 +157,23 @@ pub fn on_terminal(cmdline: &str, typed: &str) -> Option<std::process::Output> {
         .unwrap();
     Some(child.wait_with_output().unwrap())
 }
+
+/// Whether the tests run as root. Tests that need root call this: in CI (which runs as root) not
+/// being root fails the test; locally the test prints a notice and the caller skips.
+pub fn root(what: &str) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !root {
+        if std::env::var_os("CI").is_some() {
+            panic!("{what} needs root, and CI runs as root");
+        }
+        eprintln!("NOTICE: not root; skipping {what}");
+    }
+    root
+}
+
+/// A fresh temporary directory whose every ancestor only root can write (not under the
+/// world-writable /tmp): where sshd's StrictModes accept a keys file of another user.
+pub fn root_owned_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir")
+}
