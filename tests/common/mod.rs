@@ -177,3 +177,26 @@ pub fn root(what: &str) -> bool {
 pub fn root_owned_tempdir() -> tempfile::TempDir {
     tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir")
 }
+
+/// `line` (`ssh-rsa BASE64 COMMENT`) with a needless leading zero byte before the modulus.
+pub fn noncanonical_rsa(line: &str) -> String {
+    let mut fields = line.split_whitespace();
+    let (kind, b64) = (fields.next().unwrap(), fields.next().unwrap());
+    let blob = <base64ct::Base64 as base64ct::Encoding>::decode_vec(b64).unwrap();
+    let take = |at: usize| {
+        let len = u32::from_be_bytes(blob[at..at + 4].try_into().unwrap()) as usize;
+        (at + 4, at + 4 + len)
+    };
+    let (_, e_at) = take(0);
+    let (_, n_at) = take(e_at);
+    let (ns, ne) = take(n_at);
+    let mut out = blob[..n_at].to_vec();
+    let mut n = vec![0u8];
+    n.extend_from_slice(&blob[ns..ne]);
+    out.extend_from_slice(&(n.len() as u32).to_be_bytes());
+    out.extend_from_slice(&n);
+    format!(
+        "{kind} {} noncanonical",
+        <base64ct::Base64 as base64ct::Encoding>::encode_string(&out)
+    )
+}
