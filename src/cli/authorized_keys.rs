@@ -51,9 +51,8 @@
 //! - Reads are bounded: the file must be a regular file of at most 64 MiB.
 
 use std::collections::HashMap;
-use std::fs::{self, DirBuilder, File};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
@@ -68,10 +67,10 @@ use super::args::{
     AuthorizedKeysAddArgs, AuthorizedKeysArgs, AuthorizedKeysCommand, AuthorizedKeysFileArg,
     AuthorizedKeysListArgs, AuthorizedKeysRemoveArgs,
 };
-use super::convert::unlock;
 use super::input::{Input, io_error};
 use super::output::{self, shown, stdout_error};
 use super::safe_fs::{self, Uid};
+use super::unlock;
 
 /// The largest authorized_keys file read (100,000 RSA-4096 keys fit).
 const MAX_FILE: u64 = 64 << 20;
@@ -432,13 +431,9 @@ impl KeysFile {
     fn prepare_directory(&self, dir: &Path) -> Result<(), Failure> {
         match fs::metadata(dir) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(dir)
-                    .map_err(|e| {
-                        self.fail(io_error(&format!("cannot create {}", shown(dir)), e))
-                    })?;
+                safe_fs::create_private_dir(dir).map_err(|e| {
+                    self.fail(io_error(&format!("cannot create {}", shown(dir)), e))
+                })?;
                 self.note(&format!("created {} (mode 0700)", dir.display()));
             }
             Err(e) => return Err(self.fail(io_error("cannot read its directory", e))),
@@ -683,15 +678,13 @@ fn input_keys(
         Some(keys) => keys,
         None => {
             let file = KeyFile::decode(&bytes).map_err(on_input)?;
-            let mut keys: Vec<_> = file.public_keys().into_iter().map(|k| (None, k)).collect();
-            if keys.is_empty() && file.is_private() {
-                let limits = KdfLimits {
-                    allow_expensive: args.passphrase.allow_expensive_kdf,
-                };
-                let (key, _) = unlock(&file, &args.passphrase, &input, limits)?;
-                keys.push((None, key.public_key().clone()));
-            }
-            keys
+            let limits = KdfLimits {
+                allow_expensive: args.passphrase.allow_expensive_kdf,
+            };
+            unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?
+                .into_iter()
+                .map(|k| (None, k))
+                .collect()
         }
     };
     for (options, key) in &keys {
