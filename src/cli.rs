@@ -23,6 +23,7 @@ mod fips;
 mod generate;
 mod input;
 mod output;
+mod platform;
 mod show;
 
 use args::{Cli, Command};

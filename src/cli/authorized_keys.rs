@@ -25,10 +25,18 @@
 //!   A file owned by the user running keyconv is made 0600 (nobody else needs to read it); a
 //!   file owned by someone else (a root-managed `AuthorizedKeysFile`, say) keeps its read bits,
 //!   since sshd reads it as its user. Each change is noted on standard error.
+//! - On Windows the default file is `%USERPROFILE%\.ssh\authorized_keys`, and DACLs take the
+//!   place of modes: the user's file is given the user and SYSTEM only, a file named
+//!   `administrators_authorized_keys` (`%ProgramData%\ssh\…`, which Win32-OpenSSH's sshd reads
+//!   for members of Administrators) SYSTEM and Administrators only, as sshd requires
+//!   (`authorized_keys/windows.rs`).
 
 use std::collections::HashMap;
-use std::fs::{self, DirBuilder};
+use std::fs;
+#[cfg(unix)]
+use std::fs::DirBuilder;
 use std::io::{self, Write};
+#[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -46,6 +54,12 @@ use super::args::{
 use super::convert::unlock;
 use super::input::{Input, io_error};
 use super::output::{self, stdout_error};
+use super::platform;
+
+// The Windows versions of `KeysFile::write`, `changed_since_read`, `prepare_directory` and
+// `fix_modes`: DACLs instead of modes and owners.
+#[cfg(windows)]
+mod windows;
 
 pub(crate) fn run(args: &AuthorizedKeysArgs) -> Result<(), Failure> {
     match &args.command {
@@ -89,12 +103,9 @@ impl KeysFile {
     fn open(arg: &AuthorizedKeysFileArg) -> Result<KeysFile, Failure> {
         let named = match &arg.file {
             Some(path) => path.clone(),
-            None => match std::env::var_os("HOME") {
-                Some(home) if !home.is_empty() => Path::new(&home).join(".ssh/authorized_keys"),
-                _ => {
-                    return Err(Failure::Usage("HOME is not set: give --file PATH".into()));
-                }
-            },
+            None => platform::default_authorized_keys().map_err(|variable| {
+                Failure::Usage(format!("{variable} is not set: give --file PATH"))
+            })?,
         };
         let shown = named.display().to_string();
         let on_file = |e: Error| Failure::Input(shown.clone(), e);
@@ -154,6 +165,7 @@ impl KeysFile {
         }
     }
 
+    #[cfg(unix)]
     /// Replaces the file with `bytes` atomically, fixing modes as the module documents.
     fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
         self.prepare_directory(&self.dir())?;
@@ -175,6 +187,7 @@ impl KeysFile {
         staged.commit(true).map_err(|e| self.fail(e))
     }
 
+    #[cfg(unix)]
     fn changed_since_read(&self) -> bool {
         let now = fs::metadata(&self.path).ok();
         match (&self.metadata, now) {
@@ -187,6 +200,7 @@ impl KeysFile {
         }
     }
 
+    #[cfg(unix)]
     /// Creates the directory 0700, or removes group and other write bits from it.
     fn prepare_directory(&self, dir: &Path) -> Result<(), Failure> {
         match fs::metadata(dir) {
@@ -218,6 +232,7 @@ impl KeysFile {
         Ok(())
     }
 
+    #[cfg(unix)]
     /// The mode of the written file: 0600 for a new one; an existing one's, tightened.
     fn file_mode(&self) -> u32 {
         let Some(m) = &self.metadata else {
@@ -235,6 +250,22 @@ impl KeysFile {
             self.note(&format!("mode was {mode:04o}: now {fixed:04o} ({why})"));
         }
         fixed
+    }
+
+    /// Puts the modes of the directory and the file right, as [`KeysFile::write`] does.
+    #[cfg(unix)]
+    fn fix_modes(&self) -> Result<(), Failure> {
+        self.prepare_directory(&self.dir())?;
+        let mode = self.file_mode();
+        if self
+            .metadata
+            .as_ref()
+            .is_some_and(|m| m.mode() & 0o7777 != mode)
+        {
+            fs::set_permissions(&self.path, fs::Permissions::from_mode(mode))
+                .map_err(|e| self.fail(io_error("cannot change its mode", e)))?;
+        }
+        Ok(())
     }
 }
 
@@ -385,16 +416,7 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
     }
     if added.is_empty() && file.metadata.is_some() {
         // Nothing to add; the modes are still put right.
-        file.prepare_directory(&file.dir())?;
-        let mode = file.file_mode();
-        if file
-            .metadata
-            .as_ref()
-            .is_some_and(|m| m.mode() & 0o7777 != mode)
-        {
-            fs::set_permissions(&file.path, fs::Permissions::from_mode(mode))
-                .map_err(|e| file.fail(io_error("cannot change its mode", e)))?;
-        }
+        file.fix_modes()?;
         file.note("nothing to add");
         return Ok(());
     }
