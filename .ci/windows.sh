@@ -7,7 +7,7 @@
 #      Windows API are printed);
 #   3. tests/windows-compare.sh: the .exe against the Linux binary over testdata/.
 # Nothing here skips: a missing tool or a failing step fails CI. The cross target directory is
-# cached beside the toolchain, so a run with a warm cache rebuilds only keyconv itself.
+# target/cross (KEYCONV_CROSS_TARGET_DIR), so a run with a warm target/ rebuilds only keyconv.
 # keyconv.exe is left at target/windows/keyconv.exe (the CI artifact).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,8 @@ echo "toolchain ready after $(($(date +%s) - start)) s: $(rustc --version), $(/u
 /usr/lib/wine/wineserver -p
 
 target=x86_64-pc-windows-gnu
-export CARGO_TARGET_DIR=$root/target-windows
+# A target directory of its own (never the host build's), kept between runs like target/.
+export CARGO_TARGET_DIR=${KEYCONV_CROSS_TARGET_DIR:-$PWD/target/cross}
 cross=(--target "$target" -Zbuild-std=std,panic_abort)
 
 echo "== cross build and tests under Wine (library unit tests; tests/windows.rs: DACLs, atomic replace)"
