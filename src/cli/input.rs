@@ -11,6 +11,7 @@ use keyconv::error::{Error, ErrorKind, Result};
 use keyconv::passphrase::Passphrase;
 
 use super::args::{NewPassphraseArgs, PassphraseArgs};
+use super::{Failure, report};
 
 /// An input named on the command line: a path or `-`.
 pub struct Input {
@@ -98,16 +99,20 @@ pub fn io_error(what: &str, e: io::Error) -> Error {
 fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
     // Room for the whole (capped) file up front: a growing Vec would leave copies of the
     // passphrase behind in the buffers it frees.
+    // A larger file is an error, never cut short: a file sharing the first 64 KiB with the
+    // real one must not open the key.
     const MAX: usize = 1 << 16;
     let mut bytes = Zeroizing::new(Vec::with_capacity(MAX + 1));
+    let shown = super::output::shown(path);
     File::open(path)
-        .and_then(|f| f.take(MAX as u64).read_to_end(&mut bytes))
-        .map_err(|e| {
-            io_error(
-                &format!("cannot read passphrase file {}", path.display()),
-                e,
-            )
-        })?;
+        .and_then(|f| f.take(MAX as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_error(&format!("cannot read passphrase file {shown}"), e))?;
+    if bytes.len() > MAX {
+        return Err(Error::new(ErrorKind::Io(format!(
+            "passphrase file {shown} is larger than {} KiB: not a passphrase",
+            MAX >> 10
+        ))));
+    }
     let end = if bytes.ends_with(b"\r\n") {
         bytes.len() - 2
     } else if bytes.ends_with(b"\n") {
@@ -191,5 +196,32 @@ pub fn same_file(a: &Path, b: &PathBuf) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+/// Runs `each_input` over every input, reporting failures and going on; exit 1 if any failed.
+pub(crate) fn over_inputs(
+    inputs: &[String],
+    mut each_input: impl FnMut(&Input) -> Result<bool, Failure>,
+) -> Result<(), Failure> {
+    let mut failed = false;
+    for name in inputs {
+        match each_input(&Input::new(name)) {
+            Ok(bad_lines) => failed |= bad_lines,
+            Err(Failure::Input(name, e)) => {
+                report(Some(&name), &e);
+                failed = true;
+            }
+            Err(Failure::Plain(e)) => {
+                report(Some(name), &e);
+                failed = true;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if failed {
+        Err(Failure::Reported(1))
+    } else {
+        Ok(())
     }
 }

@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 
 use zeroize::Zeroizing;
 
-use keyconv::fips::{Assessment, Compliance, assess, rule_by_id};
+use keyconv::fips::{Assessment, Compliance, assess, check_output, rule_by_id, verify_output};
+use keyconv::format::ppk::{PpkOptions, PpkVersion};
 use keyconv::{
-    EncodeOptions, Error, ErrorKind, FingerprintHash, Format, KdfLimits, KeyFile, KeyType,
-    Passphrase, PrivateKey, Protection, PublicKey, encode_private, encode_public,
+    Error, ErrorKind, FingerprintHash, Format, KdfLimits, KeyFile, KeyType, Passphrase, PrivateKey,
+    Protection, PublicKey, Target, encode_private, encode_public,
 };
 
 /// What the page asks for.
@@ -44,32 +45,31 @@ pub struct Outcome {
     pub file_name: String,
 }
 
-/// A target of the page's `#target` select.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Target {
-    format: Format,
-    ppk_version: u8,
+/// A value of the page's `#target` select: what to write, and whether `--fips` applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Choice {
+    target: Target,
     fips: bool,
 }
 
-impl Target {
-    fn parse(name: &str) -> Option<Target> {
-        let plain = |format| Target {
-            format,
-            ppk_version: 3,
+impl Choice {
+    fn parse(name: &str) -> Option<Choice> {
+        let plain = |target| Choice {
+            target,
             fips: false,
         };
         match name {
-            "ppk-v2" => Some(Target {
-                ppk_version: 2,
-                ..plain(Format::Ppk)
-            }),
-            "pkcs8-fips" => Some(Target {
+            "ppk-v2" => Some(plain(Target::Ppk(PpkOptions::new(PpkVersion::V2)))),
+            "pkcs8-fips" => Some(Choice {
                 fips: true,
-                ..plain(Format::Pkcs8)
+                ..plain(Target::default_for(Format::Pkcs8))
             }),
-            other => Format::from_name(other).map(plain),
+            other => Format::from_name(other).map(|f| plain(Target::default_for(f))),
         }
+    }
+
+    fn format(&self) -> Format {
+        self.target.format()
     }
 }
 
@@ -84,7 +84,7 @@ pub fn convert(request: &Request<'_>) -> Outcome {
 }
 
 fn run(request: &Request<'_>, outcome: &mut Outcome) -> Result<(), Error> {
-    let target = Target::parse(request.target).ok_or_else(|| {
+    let choice = Choice::parse(request.target).ok_or_else(|| {
         Error::new(ErrorKind::InvalidRequest(format!(
             "unknown target {:?}",
             request.target
@@ -101,7 +101,7 @@ fn run(request: &Request<'_>, outcome: &mut Outcome) -> Result<(), Error> {
     let mut keys = file.public_keys();
 
     // The private key, when the target needs it or the public key is inside the encryption.
-    let needs_private = target.format.is_private() || keys.is_empty();
+    let needs_private = choice.format().is_private() || keys.is_empty();
     let key = if file.is_private() && needs_private {
         match unlock(&file, &protection, passphrase.as_ref()) {
             Ok(key) => Some(key),
@@ -120,29 +120,29 @@ fn run(request: &Request<'_>, outcome: &mut Outcome) -> Result<(), Error> {
     }
     summarize(outcome, &file, &protection, &keys);
 
-    let output = match (&key, target.format.is_private()) {
-        (Some(key), true) => encode(key, target, request, passphrase)?,
+    let output = match (&key, choice.format().is_private()) {
+        (Some(key), true) => encode(key, &choice, request, passphrase)?,
         (None, true) => {
             return Err(Error::new(ErrorKind::InvalidRequest(format!(
                 "the input holds only public keys: {} output needs the private key",
-                target.format.name()
+                choice.format().name()
             ))));
         }
         (_, false) => {
-            if target.fips {
+            if choice.fips {
                 for k in &keys {
-                    check_key_for_fips(k)?;
+                    check_output(k, &choice.target, None, false)?;
                 }
             }
             let mut text = String::new();
             for k in &keys {
-                text.push_str(&encode_public(k, target.format)?);
+                text.push_str(&encode_public(k, choice.format())?);
             }
             Zeroizing::new(text.into_bytes())
         }
     };
     outcome.output = output;
-    outcome.file_name = file_name(keys.first(), target);
+    outcome.file_name = file_name(keys.first(), choice.format());
     Ok(())
 }
 
@@ -166,7 +166,7 @@ fn unlock(
 
 fn encode(
     key: &PrivateKey,
-    target: Target,
+    choice: &Choice,
     request: &Request<'_>,
     input_passphrase: Option<Passphrase>,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
@@ -179,73 +179,15 @@ fn encode(
     } else {
         input_passphrase
     };
-    let mut options = EncodeOptions {
-        passphrase,
-        ..EncodeOptions::default()
-    };
-    options.ppk.version = target.ppk_version;
-    if target.fips {
-        fips_preflight(key.public_key(), &options)?;
+    // `convert --fips` (not --strict): the library's policy before and after encoding.
+    if choice.fips {
+        check_output(key.public_key(), &choice.target, passphrase.as_ref(), false)?;
     }
-    let data = Zeroizing::new(encode_private(key, target.format, &options)?);
-    if target.fips {
-        fips_verify_output(&data, key.public_key())?;
+    let data = encode_private(key, &choice.target, passphrase.as_ref())?;
+    if choice.fips {
+        verify_output(&data, key.public_key(), false)?;
     }
     Ok(data)
-}
-
-fn refused(what: String) -> Error {
-    Error::new(ErrorKind::Refused(what))
-}
-
-/// `convert --fips` on a key: DSA, short RSA and the like are refused (EdDSA passes, as without
-/// `--strict`).
-fn check_key_for_fips(key: &PublicKey) -> Result<(), Error> {
-    let a = assess(std::slice::from_ref(key), &Protection::None);
-    match a.failures(false).next() {
-        None => Ok(()),
-        Some(f) => {
-            let hint = match key.key_type() {
-                Some(KeyType::Dsa) => {
-                    "DSA cannot be made FIPS-compatible: generate an ECDSA or RSA-3072 key"
-                }
-                _ => "generate an ECDSA or RSA-3072 key",
-            };
-            Err(refused(format!("FIPS: {} ({})", f.detail, citation(f.rule))).with_hint(hint))
-        }
-    }
-}
-
-/// `convert --to pkcs8 --fips` before encoding: the key, and a passphrase of at least 8 bytes
-/// where the output is encrypted (PBKDF2-HMAC-SHA-256 and AES, the defaults, are approved).
-fn fips_preflight(key: &PublicKey, options: &EncodeOptions) -> Result<(), Error> {
-    check_key_for_fips(key)?;
-    if let Some(p) = options.passphrase.as_ref().filter(|p| !p.is_empty())
-        && p.len() < 8
-    {
-        return Err(refused(format!(
-            "FIPS: the output passphrase is {} bytes; at least 8 are needed (passphrase-length)",
-            p.len()
-        ))
-        .with_hint("choose a longer new passphrase, or leave the output unencrypted"));
-    }
-    Ok(())
-}
-
-/// `--fips` after encoding: the output itself must assess as compliant.
-fn fips_verify_output(data: &[u8], key: &PublicKey) -> Result<(), Error> {
-    let written = KeyFile::decode(data)?;
-    let mut keys = written.public_keys();
-    if keys.is_empty() {
-        keys.push(key.clone());
-    }
-    match assess(&keys, &written.protection()).failures(false).next() {
-        None => Ok(()),
-        Some(f) => Err(refused(format!(
-            "FIPS: the output would not be compliant: {} ({})",
-            f.detail, f.rule
-        ))),
-    }
 }
 
 fn citation(rule: &str) -> &'static str {
@@ -314,7 +256,7 @@ fn fips_lines(a: &Assessment) -> String {
     s
 }
 
-fn file_name(key: Option<&PublicKey>, target: Target) -> String {
+fn file_name(key: Option<&PublicKey>, format: Format) -> String {
     let stem = match key.and_then(PublicKey::key_type) {
         Some(KeyType::Rsa) => "id_rsa",
         Some(KeyType::Dsa) => "id_dsa",
@@ -323,7 +265,7 @@ fn file_name(key: Option<&PublicKey>, target: Target) -> String {
         Some(KeyType::Ed448) => "id_ed448",
         _ => "key",
     };
-    let suffix = match target.format {
+    let suffix = match format {
         Format::OpenSsh => "",
         Format::Ppk => ".ppk",
         Format::Pkcs8 | Format::Pem => ".pem",
@@ -354,25 +296,25 @@ mod tests {
 
     #[test]
     fn targets_are_the_select_values() {
-        for (name, format, version, fips) in [
-            ("openssh", Format::OpenSsh, 3, false),
-            ("ppk", Format::Ppk, 3, false),
-            ("ppk-v2", Format::Ppk, 2, false),
-            ("pkcs8", Format::Pkcs8, 3, false),
-            ("pkcs8-fips", Format::Pkcs8, 3, true),
-            ("public", Format::Public, 3, false),
-            ("rfc4716", Format::Rfc4716, 3, false),
+        for (name, format, fips) in [
+            ("openssh", Format::OpenSsh, false),
+            ("ppk", Format::Ppk, false),
+            ("ppk-v2", Format::Ppk, false),
+            ("pkcs8", Format::Pkcs8, false),
+            ("pkcs8-fips", Format::Pkcs8, true),
+            ("public", Format::Public, false),
+            ("rfc4716", Format::Rfc4716, false),
         ] {
-            assert_eq!(
-                Target::parse(name),
-                Some(Target {
-                    format,
-                    ppk_version: version,
-                    fips
-                })
-            );
+            let choice = Choice::parse(name).unwrap();
+            assert_eq!((choice.format(), choice.fips), (format, fips), "{name}");
         }
-        assert_eq!(Target::parse("ppk-v4"), None);
+        let version = |name| match Choice::parse(name).map(|c| c.target) {
+            Some(Target::Ppk(o)) => Some(o.version()),
+            _ => None,
+        };
+        assert_eq!(version("ppk"), Some(PpkVersion::V3));
+        assert_eq!(version("ppk-v2"), Some(PpkVersion::V2));
+        assert_eq!(Choice::parse("ppk-v4"), None);
     }
 
     const PPK: &[u8] = include_bytes!("../../../testdata/ed25519.ppk3-argon2id");
