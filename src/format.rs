@@ -38,11 +38,13 @@ pub enum Format {
     Rfc4716,
     /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
     Spki,
+    /// OpenSSH `known_hosts` files (read only).
+    KnownHosts,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -50,6 +52,7 @@ impl Format {
         Format::Public,
         Format::Rfc4716,
         Format::Spki,
+        Format::KnownHosts,
     ];
 
     /// The name used by `--to` and `inspect`.
@@ -62,6 +65,7 @@ impl Format {
             Format::Public => "public",
             Format::Rfc4716 => "rfc4716",
             Format::Spki => "spki",
+            Format::KnownHosts => "known-hosts",
         }
     }
 
@@ -80,6 +84,7 @@ impl Format {
             Format::Public => "OpenSSH public key",
             Format::Rfc4716 => "RFC 4716 public key",
             Format::Spki => "SubjectPublicKeyInfo",
+            Format::KnownHosts => "known_hosts",
         }
     }
 
@@ -89,6 +94,11 @@ impl Format {
             self,
             Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
         )
+    }
+
+    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, Format::KnownHosts)
     }
 
     /// Detects the format of `input` from its content alone (never from a file name).
@@ -169,6 +179,9 @@ fn detect_text(text: &str) -> Result<Format> {
                 "PEM files labelled {other}"
             )))),
         };
+    }
+    if public::known_hosts::looks_like_known_hosts(text) {
+        return Ok(Format::KnownHosts);
     }
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
@@ -266,7 +279,9 @@ impl KeyFile {
 
     /// Decodes `input` as `format`. Runs no KDF.
     pub fn decode_as(input: &[u8], format: Format) -> Result<KeyFile> {
-        if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
+        if input.len() > crate::encoding::MAX_KEY_FILE
+            && !matches!(format, Format::Public | Format::KnownHosts)
+        {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
         if matches!(
@@ -290,6 +305,7 @@ impl KeyFile {
             Format::Public => Contents::Public(public::decode(input)?),
             Format::Rfc4716 => Contents::Public(rfc4716::decode(input)?),
             Format::Spki => Contents::Public(spki::decode(input)?),
+            Format::KnownHosts => Contents::Public(public::known_hosts::decode(input)?),
         };
         Ok(KeyFile { format, contents })
     }
@@ -450,6 +466,9 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::Public => Ok(public::encode(key)),
         Format::Rfc4716 => Ok(rfc4716::encode(key)),
         Format::Spki => spki::encode(key),
+        Format::KnownHosts => Err(Error::new(ErrorKind::InvalidRequest(
+            "keyconv reads known_hosts files but does not write them: use --to public".into(),
+        ))),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",
             private.name()
