@@ -26,8 +26,14 @@ mod generate;
 mod input;
 mod inspect;
 mod output;
+mod platform;
 mod protect;
 mod public;
+#[cfg(unix)]
+mod safe_fs;
+#[cfg(windows)]
+#[path = "cli/safe_fs_windows.rs"]
+mod safe_fs;
 mod stream;
 mod unlock;
 mod verdict;

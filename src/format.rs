@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::encoding::cbc::CbcCipher;
 use crate::encoding::pem as armour;
-use crate::encoding::{der, text};
+use crate::encoding::{der, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
@@ -36,6 +36,9 @@ impl Format {
     pub fn detect(input: &[u8]) -> Result<Format> {
         if let Some(format) = detect_der(input) {
             return Ok(format);
+        }
+        if let Some(repaired) = paste::repair(input)? {
+            return detect_text(&repaired.text);
         }
         match text::decode(input) {
             Ok(text) => detect_text(&text),
@@ -96,10 +99,36 @@ fn detect_text(text: &str) -> Result<Format> {
             )))),
         };
     }
+    if public::known_hosts::looks_like_known_hosts(text) {
+        return Ok(Format::KnownHosts);
+    }
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
     }
-    Err(Error::new(ErrorKind::UnrecognizedFormat))
+    Err(Error::new(ErrorKind::UnrecognizedFormat).with_hint(unrecognized_hint(text)))
+}
+
+/// What an unrecognized text holds and what a key file would hold, without quoting it (it may
+/// be part of a secret).
+fn unrecognized_hint(text: &str) -> String {
+    const EXPECTED: &str = "expected PEM armour (-----BEGIN … KEY-----), a PuTTY-User-Key-File, \
+                            ---- BEGIN SSH2 PUBLIC KEY ----, or OpenSSH public key or known_hosts lines";
+    let words: Vec<&str> = text.split_whitespace().take(1000).collect();
+    let base64 = |w: &&str| {
+        w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    };
+    let found = if words.is_empty() {
+        "found only white space".to_owned()
+    } else if words.iter().all(base64) && words.iter().map(|w| w.len()).sum::<usize>() >= 64 {
+        "found bare base64 without its -----BEGIN/-----END lines (lost in a copy?)".to_owned()
+    } else {
+        match text::lines(text).count() {
+            1 => "found one line of other text".to_owned(),
+            n => format!("found {n} lines of other text"),
+        }
+    };
+    format!("{found}; {EXPECTED}")
 }
 
 /// The cipher a [`CbcCipher`] is, as [`Protection`] reports it (the encoding layer knows no
@@ -182,9 +211,24 @@ impl KeyFile {
 
     /// Decodes `input` as `format`. Runs no KDF.
     pub fn decode_as(input: &[u8], format: Format) -> Result<KeyFile> {
-        if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
+        if input.len() > crate::encoding::MAX_KEY_FILE
+            && !matches!(format, Format::Public | Format::KnownHosts)
+        {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
+        if matches!(
+            format,
+            Format::OpenSsh | Format::Pkcs8 | Format::Pem | Format::Spki
+        ) && let Some(repaired) = paste::repair(input)?
+        {
+            return KeyFile::decode_exactly(repaired.text.as_bytes(), format)
+                .map_err(|e| paste::explain(e, repaired.mangling));
+        }
+        KeyFile::decode_exactly(input, format)
+    }
+
+    /// Decodes `input` as `format`, with no repair of mangled armour.
+    fn decode_exactly(input: &[u8], format: Format) -> Result<KeyFile> {
         let contents = match format {
             Format::Ppk => Contents::Private(ppk::decode(input)?),
             Format::OpenSsh => Contents::Private(openssh::decode(input)?),
@@ -193,6 +237,7 @@ impl KeyFile {
             Format::Public => Contents::Public(public::decode(input)?),
             Format::Rfc4716 => Contents::Public(rfc4716::decode(input)?),
             Format::Spki => Contents::Public(spki::decode(input)?),
+            Format::KnownHosts => Contents::Public(public::known_hosts::decode(input)?),
         };
         Ok(KeyFile { format, contents })
     }
@@ -250,7 +295,7 @@ impl KeyFile {
 ///
 /// let target = Target::OpenSsh(OpensshOptions { cipher: OpensshCipher::Aes256Gcm, rounds: 32 });
 /// assert_eq!(target.format(), Format::OpenSsh);
-/// assert_eq!(Target::default_for(Format::Spki), Target::Spki);
+/// assert_eq!(Target::default_for(Format::Spki), Some(Target::Spki));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -272,9 +317,16 @@ pub enum Target {
 }
 
 impl Target {
-    /// `format` with its default options.
-    pub fn default_for(format: Format) -> Target {
-        match format {
+    /// `format` with its default options; `None` for a format keyconv reads but does not write.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    /// use keyconv::format::Target;
+    /// assert_eq!(Target::default_for(Format::OpenSsh).map(|t| t.format()), Some(Format::OpenSsh));
+    /// assert!(Target::default_for(Format::KnownHosts).is_none());
+    /// ```
+    pub fn default_for(format: Format) -> Option<Target> {
+        Some(match format {
             Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
             Format::OpenSsh => Target::OpenSsh(openssh::OpensshOptions::default()),
             Format::Pkcs8 => Target::Pkcs8(pkcs8::Pkcs8Options::default()),
@@ -282,7 +334,8 @@ impl Target {
             Format::Public => Target::Public,
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
-        }
+            Format::KnownHosts => return None,
+        })
     }
 
     /// The format written.
@@ -304,12 +357,6 @@ impl Target {
     }
 }
 
-impl From<Format> for Target {
-    fn from(format: Format) -> Target {
-        Target::default_for(format)
-    }
-}
-
 /// Encodes `key` as `target`: a private target encrypted with `passphrase` when given and not
 /// empty; a public target writes the public key (and ignores `passphrase`). Zeroized on drop.
 ///
@@ -317,7 +364,7 @@ impl From<Format> for Target {
 /// use keyconv::format::{Target, encode_private};
 /// use keyconv::{Format, KeySpec, PrivateKey};
 /// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
-/// let text = encode_private(&key, &Target::default_for(Format::OpenSsh), None)?;
+/// let text = encode_private(&key, &Target::OpenSsh(Default::default()), None)?;
 /// assert!(text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
 /// # Ok::<(), keyconv::Error>(())
 /// ```
@@ -353,6 +400,9 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::Public => Ok(public::encode(key)),
         Format::Rfc4716 => Ok(rfc4716::encode(key)),
         Format::Spki => spki::encode(key),
+        Format::KnownHosts => Err(Error::new(ErrorKind::InvalidRequest(
+            "keyconv reads known_hosts files but does not write them: use --to public".into(),
+        ))),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",
             private.name()
@@ -567,7 +617,7 @@ mod tests {
     fn format_is_not_a_concern_of_generation() {
         // A generated Ed448 key exists in the model even though OpenSSH cannot hold it.
         let key = PrivateKey::generate(crate::key::KeySpec::Ed448, "").unwrap();
-        let target = Target::default_for(Format::OpenSsh);
+        let target = Target::OpenSsh(Default::default());
         let e = encode_private(&key, &target, None).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
     }

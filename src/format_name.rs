@@ -21,11 +21,13 @@ pub enum Format {
     Rfc4716,
     /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
     Spki,
+    /// OpenSSH `known_hosts` files (read only).
+    KnownHosts,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -33,6 +35,7 @@ impl Format {
         Format::Public,
         Format::Rfc4716,
         Format::Spki,
+        Format::KnownHosts,
     ];
 
     /// The name used by `--to` and `inspect`.
@@ -45,6 +48,7 @@ impl Format {
             Format::Public => "public",
             Format::Rfc4716 => "rfc4716",
             Format::Spki => "spki",
+            Format::KnownHosts => "known-hosts",
         }
     }
 
@@ -63,6 +67,7 @@ impl Format {
             Format::Public => "OpenSSH public key",
             Format::Rfc4716 => "RFC 4716 public key",
             Format::Spki => "SubjectPublicKeyInfo",
+            Format::KnownHosts => "known_hosts",
         }
     }
 
@@ -72,6 +77,11 @@ impl Format {
             self,
             Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
         )
+    }
+
+    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, Format::KnownHosts)
     }
 }
 

@@ -207,7 +207,8 @@ fn invalid_rsa_size(bits: u32) -> Error {
     )))
 }
 
-/// Two primes for an RSA modulus of `bits` bits, searched for on two threads.
+/// Two primes for an RSA modulus of `bits` bits, searched for on two threads (one after the other
+/// on wasm32, where a web page has no threads: `std::thread::spawn` would fail there).
 fn rsa_primes(bits: u32) -> Result<(BoxedUint, BoxedUint)> {
     let p_bits = bits / 2;
     let q_bits = bits - p_bits;
@@ -219,6 +220,9 @@ fn rsa_primes(bits: u32) -> Result<(BoxedUint, BoxedUint)> {
         }
         prime
     };
+    #[cfg(target_family = "wasm")]
+    let (p, q) = (search(p_bits), search(q_bits));
+    #[cfg(not(target_family = "wasm"))]
     let (p, q) = std::thread::scope(|s| {
         let other = s.spawn(|| search(q_bits));
         let p = search(p_bits);
