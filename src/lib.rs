@@ -57,3 +57,8 @@ pub use key::{
 };
 pub use passphrase::Passphrase;
 pub use protection::{Argon2Variant, Cipher, Kdf, KdfLimits, Prf, Protection, Scheme};
+
+/// The README's Rust examples (its "Library" section), compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
