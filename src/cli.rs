@@ -16,9 +16,11 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+mod agent;
 mod args;
 mod authorized_keys;
 mod convert;
+mod edit;
 mod fips;
 mod generate;
 mod input;
@@ -81,6 +83,8 @@ pub fn main() -> ExitCode {
         Command::FipsCheck(args) => fips::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::AuthorizedKeys(args) => authorized_keys::run(&args),
+        Command::Edit(args) => edit::run(&args),
+        Command::Agent(args) => agent::run(&args),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -34,6 +34,7 @@
     )
 )]
 
+pub mod agent;
 pub(crate) mod encoding;
 pub mod error;
 pub mod fips;

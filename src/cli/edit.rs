@@ -1,0 +1,304 @@
+//! `keyconv edit`: a key file's passphrase or comment changed in place, in its own format, as
+//! `ssh-keygen -p`/`-c` and `puttygen -P`/`-C` do.
+//!
+//! The file is rewritten with the protection parameters it had (cipher, KDF and its cost; a
+//! fresh salt), unless the new passphrase makes it unencrypted or encrypted for the first time
+//! (then keyconv's defaults for the format). The new file is decoded and unlocked again before it
+//! replaces the old one, and replaces it atomically with the old one's mode and owner.
+
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use keyconv::error::{Error, ErrorKind};
+use keyconv::format::{EncodeOptions, Format, KeyFile, encode_private};
+use keyconv::passphrase::Passphrase;
+use keyconv::protection::{Kdf, KdfLimits, Protection};
+
+use super::Failure;
+use super::args::EditArgs;
+use super::convert::unlock;
+use super::input::{self, Input};
+use super::output::{self, printable};
+use super::report;
+
+pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
+    // First every file is read and decoded (no KDF): a usage error about any of them stops the
+    // command before anything is written.
+    let mut files = Vec::with_capacity(args.files.len());
+    let mut failed = false;
+    for name in &args.files {
+        if name == "-" {
+            return Err(Failure::Usage(
+                "edit rewrites files in place: standard input (-) cannot be edited".into(),
+            ));
+        }
+        match read(name) {
+            Ok((bytes, file)) => {
+                if args.comment.is_some() && matches!(file.format(), Format::Pkcs8 | Format::Pem) {
+                    return Err(Failure::Usage(format!(
+                        "{}: --comment does not apply to {} files (they have no comment field)",
+                        printable(name),
+                        file.format()
+                    )));
+                }
+                files.push((name, bytes, file));
+            }
+            Err(e) => {
+                failed = true;
+                report(Some(name), &e);
+            }
+        }
+    }
+    let new_passphrase = input::new_passphrase(&args.new_passphrase).map_err(Failure::Plain)?;
+    if args.comment.is_none() && new_passphrase.is_none() {
+        return Err(Failure::Usage(
+            "nothing to change: give --comment TEXT or a new passphrase (--new-passphrase-file \
+             FILE, KEYCONV_NEW_PASSPHRASE, --ask-new-passphrase or --no-passphrase)"
+                .into(),
+        ));
+    }
+    for (name, bytes, file) in files {
+        match edit(args, name, &bytes, &file, new_passphrase.as_ref()) {
+            Ok(done) => say!("{}: {done}", printable(name)),
+            Err(Failure::Input(name, e)) => {
+                failed = true;
+                report(Some(&name), &e);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if failed {
+        Err(Failure::Reported(1))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads and decodes a private key file.
+fn read(name: &str) -> Result<(Vec<u8>, KeyFile), Error> {
+    let bytes = Input::new(name).read_key_file()?;
+    let file = KeyFile::decode(&bytes)?;
+    if !file.is_private() {
+        return Err(Error::new(ErrorKind::InvalidRequest(format!(
+            "holds only a public key ({}): edit changes private key files",
+            file.format()
+        ))));
+    }
+    Ok((bytes, file))
+}
+
+/// Edits one file; returns what was done.
+fn edit(
+    args: &EditArgs,
+    name: &str,
+    bytes: &[u8],
+    file: &KeyFile,
+    new_passphrase: Option<&Option<Passphrase>>,
+) -> Result<String, Failure> {
+    let on_input = |e: Error| Failure::Input(name.to_owned(), e);
+    let limits = KdfLimits {
+        allow_expensive: args.passphrase.allow_expensive_kdf,
+    };
+    let path = real_path(Path::new(name)).map_err(on_input)?;
+    let backup = args.backup.then(|| backup_path(&path));
+    if let Some(bak) = &backup {
+        output::refuse_existing(bak, false).map_err(on_input)?;
+    }
+    let input = Input::new(name);
+    let (mut key, old_passphrase) = unlock(file, &args.passphrase, &input, limits)?;
+    let mut done = Vec::new();
+    if let Some(comment) = &args.comment {
+        key.set_comment(comment.as_str());
+        done.push("comment changed");
+    }
+    let protection = file.protection();
+    let passphrase = match new_passphrase {
+        Some(new) => {
+            done.push(match new {
+                Some(p) if !p.is_empty() => "passphrase changed",
+                _ if protection.is_encrypted() => "passphrase removed",
+                _ => "still unencrypted",
+            });
+            new.clone()
+        }
+        None => old_passphrase,
+    };
+    let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
+    let (options, notice) = same_protection(file.format(), &protection, bytes, encrypted);
+    let options = EncodeOptions {
+        passphrase,
+        ..options
+    };
+    if let Some(notice) = notice {
+        say!("keyconv: {}: {notice}", printable(name));
+    }
+    let data = Zeroizing::new(encode_private(&key, file.format(), &options).map_err(on_input)?);
+
+    // Read the new file back before it replaces the old one: it must hold the same key.
+    let check = KeyFile::decode_as(&data, file.format())
+        .and_then(|f| f.private_key(options.passphrase.as_ref(), &limits))
+        .map_err(on_input)?;
+    if check != key {
+        return Err(on_input(Error::new(ErrorKind::Io(
+            "the rewritten file does not read back as the same key: the original is kept".into(),
+        ))));
+    }
+    replace_in_place(&path, &data, backup.as_deref()).map_err(on_input)?;
+    if let Some(bak) = &backup {
+        done.push("original kept as");
+        return Ok(format!("{} {}", done.join(", "), bak.display()));
+    }
+    Ok(done.join(", "))
+}
+
+/// The file a path names, through symbolic links: an edit rewrites the file and keeps the link.
+fn real_path(path: &Path) -> Result<PathBuf, Error> {
+    std::fs::canonicalize(path).map_err(|e| input::io_error("cannot open", e))
+}
+
+/// `FILE.bak`.
+fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".bak");
+    PathBuf::from(name)
+}
+
+/// Replaces `path` by `data` atomically, keeping its mode and owner; with `backup`, the old file
+/// stays as that name (a hard link to it, else a copy). On any failure the old file is intact and
+/// no new file is left behind.
+pub(crate) fn replace_in_place(
+    path: &Path,
+    data: &[u8],
+    backup: Option<&Path>,
+) -> Result<(), Error> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(path).map_err(|e| input::io_error("cannot open", e))?;
+    if !meta.file_type().is_file() {
+        return Err(Error::new(ErrorKind::Io(
+            "not a regular file: left as it is".into(),
+        )));
+    }
+    let staged = output::stage(path, data, meta.mode() & 0o7777)?;
+    let tmp = staged.temp_path();
+    let tmp_meta = std::fs::metadata(tmp).map_err(|e| input::io_error("cannot write", e))?;
+    if (tmp_meta.uid(), tmp_meta.gid()) != (meta.uid(), meta.gid()) {
+        std::os::unix::fs::chown(tmp, Some(meta.uid()), Some(meta.gid()))
+            .map_err(|e| input::io_error("cannot give the new file the owner of the old one", e))?;
+        // chown(2) may clear set-id bits: give the mode again.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .map_err(|e| input::io_error("cannot write", e))?;
+    }
+    if let Some(bak) = backup {
+        keep_backup(path, bak)?;
+    }
+    staged.commit(true).inspect_err(|_| {
+        if let Some(bak) = backup {
+            let _ = std::fs::remove_file(bak);
+        }
+    })
+}
+
+/// Keeps the old file as `bak`: a hard link (the same inode: mode, owner and times kept), else a
+/// copy. Never replaces an existing `bak`.
+fn keep_backup(path: &Path, bak: &Path) -> Result<(), Error> {
+    let cannot = |e| input::io_error(&format!("cannot keep {}", bak.display()), e);
+    match std::fs::hard_link(path, bak) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(Error::new(ErrorKind::Io(format!(
+                "{} exists: remove it or edit without --backup",
+                bak.display()
+            ))))
+        }
+        Err(_) => {
+            use std::os::unix::fs::MetadataExt;
+            let bytes = Zeroizing::new(std::fs::read(path).map_err(cannot)?);
+            let mode = std::fs::metadata(path).map_err(cannot)?.mode() & 0o7777;
+            output::stage(bak, &bytes, mode)?.commit(false)
+        }
+    }
+}
+
+/// The options that write `format` with the protection `protection` had (cipher, KDF and cost),
+/// when keyconv can write that protection; else its defaults for the format, with a notice.
+/// `encrypted` tells whether the output will be encrypted at all.
+pub(crate) fn same_protection(
+    format: Format,
+    protection: &Protection,
+    bytes: &[u8],
+    encrypted: bool,
+) -> (EncodeOptions, Option<String>) {
+    let mut o = EncodeOptions::default();
+    let mut notice = None;
+    // Unencrypted files still have a layout to keep: PPK's version, PKCS#8's DER.
+    match format {
+        Format::Ppk => {
+            let head = bytes.get(..64).unwrap_or(bytes);
+            if memchr::memmem::find(head, b"PuTTY-User-Key-File-2:").is_some() {
+                o.ppk.version = 2;
+            }
+        }
+        Format::Pkcs8 => o.pkcs8.der = bytes.first() == Some(&0x30),
+        _ => {}
+    }
+    let Protection::Encrypted { cipher, kdf, .. } = protection else {
+        return (o, None);
+    };
+    if !encrypted {
+        return (o, None);
+    }
+    let mut cannot = |what: String| {
+        notice = Some(format!(
+            "keyconv cannot write {what}: the new file uses keyconv's default protection for {format}"
+        ));
+    };
+    match (format, kdf) {
+        (Format::OpenSsh, Kdf::Bcrypt { rounds, .. }) => {
+            o.openssh.cipher = cipher.clone();
+            o.openssh.rounds = *rounds;
+        }
+        (
+            Format::Ppk,
+            Kdf::Argon2 {
+                variant,
+                memory_kib,
+                passes,
+                parallelism,
+                ..
+            },
+        ) => match variant.parse() {
+            Ok(v) => {
+                o.ppk.kdf = v;
+                o.ppk.argon2_memory_kib = *memory_kib;
+                o.ppk.argon2_passes = *passes;
+                o.ppk.argon2_parallelism = *parallelism;
+            }
+            Err(_) => cannot(variant.clone()),
+        },
+        (Format::Ppk, Kdf::PpkSha1) => o.ppk.version = 2,
+        (
+            Format::Pkcs8,
+            Kdf::Pbkdf2 {
+                prf, iterations, ..
+            },
+        ) => {
+            let cipher_name = cipher.replace("aes-", "aes");
+            match (prf.parse(), cipher_name.parse(), u32::try_from(*iterations)) {
+                (Ok(prf), Ok(c), Ok(iterations)) => {
+                    o.pkcs8.prf = prf;
+                    o.pkcs8.cipher = c;
+                    o.pkcs8.iterations = iterations;
+                }
+                _ => cannot(format!("PBES2 with {prf} and {cipher}")),
+            }
+        }
+        (Format::Pem, Kdf::OpensslMd5) => match cipher.parse() {
+            Ok(c) => o.pem.cipher = c,
+            Err(_) => cannot(format!("legacy PEM with {cipher}")),
+        },
+        (_, kdf) => cannot(format!("{cipher} with {kdf}")),
+    }
+    (o, notice)
+}
