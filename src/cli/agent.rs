@@ -12,7 +12,7 @@ use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{AgentAddArgs, AgentArgs, AgentCommand, AgentListArgs, AgentRemoveArgs};
-use super::convert::unlock;
+use super::unlock::private_key as unlock;
 use super::input::Input;
 use super::output::{printable, stdout_error};
 use super::report;
