@@ -23,6 +23,7 @@ mod convert;
 mod edit;
 mod fingerprint;
 mod fips_check;
+mod fips_fix;
 mod fips_policy;
 mod generate;
 mod in_place;

@@ -12,10 +12,10 @@ use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{AgentAddArgs, AgentArgs, AgentCommand, AgentListArgs, AgentRemoveArgs};
-use super::unlock::private_key as unlock;
 use super::input::Input;
 use super::output::{printable, stdout_error};
 use super::report;
+use super::unlock::private_key as unlock;
 
 pub(crate) fn run(args: &AgentArgs) -> Result<(), Failure> {
     match &args.command {

@@ -195,6 +195,17 @@ pub struct FipsCheckArgs {
     /// Also fail on conditional verdicts (EdDSA) and on keys that could not be assessed.
     #[arg(long)]
     pub strict: bool,
+    /// Rewrite every non-compliant private key that can be fixed in place as `convert --fips`
+    /// PKCS#8, keeping its passphrase, mode and owner; write FILE.pub when missing. DSA and
+    /// RSA < 2048 keys are left as they are.
+    #[arg(long, conflicts_with = "json")]
+    pub fix: bool,
+    /// With --fix, keep each original as FILE.bak (a file whose FILE.bak exists is left).
+    #[arg(long, requires = "fix")]
+    pub backup: bool,
+    /// With --fix, print what would be done; change nothing (and decrypt nothing).
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -17,11 +17,11 @@ use keyconv::protection::{Kdf, KdfLimits, Protection};
 
 use super::Failure;
 use super::args::EditArgs;
-use super::unlock::private_key as unlock;
-use super::input::{self, Input};
 use super::in_place::{backup_path, replace_in_place};
+use super::input::{self, Input};
 use super::output::{self, printable};
 use super::report;
+use super::unlock::private_key as unlock;
 
 pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
     // First every file is read and decoded (no KDF): a usage error about any of them stops the
@@ -157,7 +157,6 @@ fn edit(
 fn real_path(path: &Path) -> Result<PathBuf, Error> {
     std::fs::canonicalize(path).map_err(|e| input::io_error("cannot open", e))
 }
-
 
 /// The options that write `format` with the protection `protection` had (cipher, KDF and cost),
 /// when keyconv can write that protection; else its defaults for the format, with a notice.

@@ -74,4 +74,3 @@ fn keep_backup(path: &Path, bak: &Path) -> Result<(), Error> {
         }
     }
 }
-
