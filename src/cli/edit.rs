@@ -8,10 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
-use zeroize::Zeroizing;
-
 use keyconv::error::{Error, ErrorKind};
-use keyconv::format::{EncodeOptions, Format, KeyFile, encode_private};
+use keyconv::format::openssh::OpensshCipher;
+use keyconv::format::pem::LegacyCipher;
+use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
+use keyconv::format::ppk::{Argon2Options, PpkOptions};
+use keyconv::format::{Format, KeyFile, Target, encode_private};
 use keyconv::passphrase::Passphrase;
 use keyconv::protection::{Kdf, KdfLimits, Protection};
 
@@ -126,19 +128,15 @@ fn edit(
         None => old_passphrase,
     };
     let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    let (options, notice) = same_protection(file.format(), &protection, bytes, encrypted);
-    let options = EncodeOptions {
-        passphrase,
-        ..options
-    };
+    let (target, notice) = same_protection(file.format(), &protection, bytes, encrypted);
     if let Some(notice) = notice {
         say!("keyconv: {}: {notice}", printable(name));
     }
-    let data = Zeroizing::new(encode_private(&key, file.format(), &options).map_err(on_input)?);
+    let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_input)?;
 
     // Read the new file back before it replaces the old one: it must hold the same key.
     let check = KeyFile::decode_as(&data, file.format())
-        .and_then(|f| f.private_key(options.passphrase.as_ref(), &limits))
+        .and_then(|f| f.private_key(passphrase.as_ref(), &limits))
         .map_err(on_input)?;
     if check != key {
         return Err(on_input(Error::new(ErrorKind::Io(
@@ -158,7 +156,7 @@ fn real_path(path: &Path) -> Result<PathBuf, Error> {
     std::fs::canonicalize(path).map_err(|e| input::io_error("cannot open", e))
 }
 
-/// The options that write `format` with the protection `protection` had (cipher, KDF and cost),
+/// The target that writes `format` with the protection `protection` had (cipher, KDF and cost),
 /// when keyconv can write that protection; else its defaults for the format, with a notice.
 /// `encrypted` tells whether the output will be encrypted at all.
 pub(crate) fn same_protection(
@@ -166,38 +164,45 @@ pub(crate) fn same_protection(
     protection: &Protection,
     bytes: &[u8],
     encrypted: bool,
-) -> (EncodeOptions, Option<String>) {
-    let mut o = EncodeOptions::default();
-    let mut notice = None;
+) -> (Target, Option<String>) {
     // Unencrypted files still have a layout to keep: PPK's version, PKCS#8's DER.
-    match format {
-        Format::Ppk => {
-            let head = bytes.get(..64).unwrap_or(bytes);
-            if memchr::memmem::find(head, b"PuTTY-User-Key-File-2:").is_some() {
-                o.ppk.version = 2;
-            }
-        }
-        Format::Pkcs8 => o.pkcs8.der = bytes.first() == Some(&0x30),
-        _ => {}
-    }
+    let v2 = {
+        let head = bytes.get(..64).unwrap_or(bytes);
+        memchr::memmem::find(head, b"PuTTY-User-Key-File-2:").is_some()
+    };
+    let mut target = match format {
+        Format::Ppk if v2 => Target::Ppk(PpkOptions::V2),
+        Format::Pkcs8 => Target::Pkcs8(Pkcs8Options {
+            der: bytes.first() == Some(&0x30),
+            ..Pkcs8Options::default()
+        }),
+        other => Target::default_for(other),
+    };
     let Protection::Encrypted { cipher, kdf, .. } = protection else {
-        return (o, None);
+        return (target, None);
     };
     if !encrypted {
-        return (o, None);
+        return (target, None);
     }
-    let mut cannot = |what: String| {
-        notice = Some(format!(
-            "keyconv cannot write {what}: the new file uses keyconv's default protection for {format}"
-        ));
+    let cannot = || {
+        Some(format!(
+            "keyconv cannot write {cipher} with {kdf}: the new file uses keyconv's default \
+             protection for {format}"
+        ))
     };
-    match (format, kdf) {
-        (Format::OpenSsh, Kdf::Bcrypt { rounds, .. }) => {
-            o.openssh.cipher = cipher.clone();
-            o.openssh.rounds = *rounds;
+    let mut notice = None;
+    match (&mut target, kdf) {
+        (Target::OpenSsh(o), Kdf::Bcrypt { rounds, .. }) => {
+            match OpensshCipher::try_from(*cipher) {
+                Ok(c) => {
+                    o.cipher = c;
+                    o.rounds = *rounds;
+                }
+                Err(_) => notice = cannot(),
+            }
         }
         (
-            Format::Ppk,
+            Target::Ppk(o),
             Kdf::Argon2 {
                 variant,
                 memory_kib,
@@ -205,37 +210,34 @@ pub(crate) fn same_protection(
                 parallelism,
                 ..
             },
-        ) => match variant.parse() {
-            Ok(v) => {
-                o.ppk.kdf = v;
-                o.ppk.argon2_memory_kib = *memory_kib;
-                o.ppk.argon2_passes = *passes;
-                o.ppk.argon2_parallelism = *parallelism;
-            }
-            Err(_) => cannot(variant.clone()),
-        },
-        (Format::Ppk, Kdf::PpkSha1) => o.ppk.version = 2,
+        ) => {
+            *o = PpkOptions::V3(Argon2Options {
+                variant: *variant,
+                memory_kib: *memory_kib,
+                passes: *passes,
+                parallelism: *parallelism,
+                salt: None,
+            });
+        }
+        (Target::Ppk(o), Kdf::PpkSha1) => *o = PpkOptions::V2,
         (
-            Format::Pkcs8,
+            Target::Pkcs8(o),
             Kdf::Pbkdf2 {
                 prf, iterations, ..
             },
-        ) => {
-            let cipher_name = cipher.replace("aes-", "aes");
-            match (prf.parse(), cipher_name.parse(), u32::try_from(*iterations)) {
-                (Ok(prf), Ok(c), Ok(iterations)) => {
-                    o.pkcs8.prf = prf;
-                    o.pkcs8.cipher = c;
-                    o.pkcs8.iterations = iterations;
-                }
-                _ => cannot(format!("PBES2 with {prf} and {cipher}")),
+        ) => match (Pkcs8Cipher::try_from(*cipher), u32::try_from(*iterations)) {
+            (Ok(c), Ok(iterations)) => {
+                o.prf = *prf;
+                o.cipher = c;
+                o.iterations = iterations;
             }
-        }
-        (Format::Pem, Kdf::OpensslMd5) => match cipher.parse() {
-            Ok(c) => o.pem.cipher = c,
-            Err(_) => cannot(format!("legacy PEM with {cipher}")),
+            _ => notice = cannot(),
         },
-        (_, kdf) => cannot(format!("{cipher} with {kdf}")),
+        (Target::Pem(o), Kdf::OpensslMd5) => match LegacyCipher::try_from(*cipher) {
+            Ok(c) => o.cipher = c,
+            Err(_) => notice = cannot(),
+        },
+        _ => notice = cannot(),
     }
-    (o, notice)
+    (target, notice)
 }

@@ -6,11 +6,9 @@
 
 use std::path::Path;
 
-use zeroize::Zeroizing;
-
 use keyconv::error::{Error, ErrorKind};
 use keyconv::fips::Assessment;
-use keyconv::format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
+use keyconv::format::{Format, KeyFile, Target, encode_private, encode_public};
 use keyconv::protection::KdfLimits;
 
 use super::Failure;
@@ -123,23 +121,20 @@ fn rewrite(
             Failure::Input(_, e) | Failure::Plain(e) => e,
             _ => Error::new(ErrorKind::PassphraseRequired),
         })?;
-    // The key rules again, now that the key is known (an encrypted PKCS#8/PEM hides it).
-    fips_policy::check_key_for_fips(key.public_key(), args.strict)?;
-    let options = EncodeOptions {
-        passphrase,
-        ..EncodeOptions::default()
-    };
+    // The key rules are checked again (now that the key is known: an encrypted PKCS#8/PEM
+    // hides it) with the rest of the `--fips` policy.
+    let target = Target::default_for(Format::Pkcs8);
     fips_policy::preflight(
         &name,
         key.public_key(),
-        Format::Pkcs8,
-        &options,
+        &target,
+        passphrase.as_ref(),
         args.strict,
     )?;
-    let data = Zeroizing::new(encode_private(&key, Format::Pkcs8, &options)?);
+    let data = encode_private(&key, &target, passphrase.as_ref())?;
     fips_policy::verify_output(&data, key.public_key(), args.strict)?;
-    let back = KeyFile::decode_as(&data, Format::Pkcs8)?
-        .private_key(options.passphrase.as_ref(), &limits)?;
+    let back =
+        KeyFile::decode_as(&data, Format::Pkcs8)?.private_key(passphrase.as_ref(), &limits)?;
     if back.public_key().to_ssh_blob() != key.public_key().to_ssh_blob() {
         return Err(Error::new(ErrorKind::Io(
             "the rewritten file does not read back as the same key: the original is kept".into(),
