@@ -79,7 +79,11 @@ pub fn add_identity_message(
     constraints: &Constraints,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let constrained = constraints.lifetime.is_some() || constraints.confirm;
-    let mut w = Writer::with_capacity(4096);
+    // Room for the whole message up front (the secret fields take at most about three times
+    // the public blob: RSA's d, p, q, iqmp): a growing buffer would leave copies of the secret
+    // behind in the memory it frees.
+    let blob_len = key.public_key().to_ssh_blob().len();
+    let mut w = Writer::with_capacity(4 * blob_len + key.comment().len() + 256);
     w.u8(if constrained {
         SSH_AGENTC_ADD_ID_CONSTRAINED
     } else {
@@ -362,6 +366,30 @@ mod tests {
         assert_eq!(constrained[0], SSH_AGENTC_ADD_ID_CONSTRAINED);
         assert_eq!(&constrained[1..plain.len()], &plain[1..]);
         assert_eq!(&constrained[plain.len()..], &[1, 0, 0, 1, 44, 2]);
+    }
+
+    #[test]
+    fn the_message_never_outgrows_its_first_buffer() {
+        // An RSA-4096 key from the corpus: the message fits the capacity reserved up front, so
+        // no reallocation left a copy of the secret in freed memory.
+        let pem = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/rsa-4096.pem"
+        ))
+        .unwrap();
+        let file = crate::format::KeyFile::decode(&pem).unwrap();
+        let key = file
+            .private_key(None, &crate::protection::KdfLimits::default())
+            .unwrap();
+        let blob_len = key.public_key().to_ssh_blob().len();
+        let message = add_identity_message(&key, &Constraints::default()).unwrap();
+        assert!(
+            message.len() <= 4 * blob_len + 256,
+            "{} > {}",
+            message.len(),
+            4 * blob_len
+        );
+        assert!(message.capacity() <= 4 * blob_len + 256);
     }
 
     #[test]
