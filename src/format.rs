@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::encoding::pem as armour;
-use crate::encoding::{der, text};
+use crate::encoding::{der, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
@@ -102,6 +102,9 @@ impl Format {
         if let Some(format) = detect_der(input) {
             return Ok(format);
         }
+        if let Some(repaired) = paste::repair(input)? {
+            return detect_text(&repaired.text);
+        }
         match text::decode(input) {
             Ok(text) => detect_text(&text),
             // Not text as a whole (binary garbage after an END line, say): the format is still
@@ -170,7 +173,30 @@ fn detect_text(text: &str) -> Result<Format> {
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
     }
-    Err(Error::new(ErrorKind::UnrecognizedFormat))
+    Err(Error::new(ErrorKind::UnrecognizedFormat).with_hint(unrecognized_hint(text)))
+}
+
+/// What an unrecognized text holds and what a key file would hold, without quoting it (it may
+/// be part of a secret).
+fn unrecognized_hint(text: &str) -> String {
+    const EXPECTED: &str = "expected PEM armour (-----BEGIN … KEY-----), a PuTTY-User-Key-File, \
+                            ---- BEGIN SSH2 PUBLIC KEY ----, or OpenSSH public key or known_hosts lines";
+    let words: Vec<&str> = text.split_whitespace().take(1000).collect();
+    let base64 = |w: &&str| {
+        w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    };
+    let found = if words.is_empty() {
+        "found only white space".to_owned()
+    } else if words.iter().all(base64) && words.iter().map(|w| w.len()).sum::<usize>() >= 64 {
+        "found bare base64 without its -----BEGIN/-----END lines (lost in a copy?)".to_owned()
+    } else {
+        match text::lines(text).count() {
+            1 => "found one line of other text".to_owned(),
+            n => format!("found {n} lines of other text"),
+        }
+    };
+    format!("{found}; {EXPECTED}")
 }
 
 /// What a private key file module hands back before any passphrase is used: the protection
@@ -243,6 +269,19 @@ impl KeyFile {
         if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
+        if matches!(
+            format,
+            Format::OpenSsh | Format::Pkcs8 | Format::Pem | Format::Spki
+        ) && let Some(repaired) = paste::repair(input)?
+        {
+            return KeyFile::decode_exactly(repaired.text.as_bytes(), format)
+                .map_err(|e| paste::explain(e, repaired.mangling));
+        }
+        KeyFile::decode_exactly(input, format)
+    }
+
+    /// Decodes `input` as `format`, with no repair of mangled armour.
+    fn decode_exactly(input: &[u8], format: Format) -> Result<KeyFile> {
         let contents = match format {
             Format::Ppk => Contents::Private(ppk::decode(input)?),
             Format::OpenSsh => Contents::Private(openssh::decode(input)?),

@@ -143,7 +143,7 @@ fn edit(
             "the rewritten file does not read back as the same key: the original is kept".into(),
         ))));
     }
-    replace_in_place(&path, &data, backup.as_deref()).map_err(on_input)?;
+    replace_in_place(&path, &data, backup.as_deref(), None).map_err(on_input)?;
     if let Some(bak) = &backup {
         done.push("original kept as");
         return Ok(format!("{} {}", done.join(", "), bak.display()));

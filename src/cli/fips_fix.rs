@@ -14,9 +14,9 @@ use keyconv::protection::KdfLimits;
 use super::Failure;
 use super::args::FipsCheckArgs;
 use super::fips_policy;
-use super::in_place::{backup_path, replace_in_place};
-use super::input::{self, Input};
-use super::output::{self, PUBLIC_MODE};
+use super::in_place::{Companion, backup_path, replace_in_place};
+use super::input::Input;
+use super::output::PUBLIC_MODE;
 use super::unlock;
 
 /// What `--fix` did with a non-compliant file.
@@ -141,21 +141,12 @@ fn rewrite(
         )));
     }
 
-    // The .pub first (a new file, owned as the key is), then the key: if the key cannot be
-    // replaced, the new .pub is removed again, so either both happen or neither.
-    let mut created_public = false;
-    if write_public {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(path).map_err(|e| input::io_error("cannot open", e))?;
-        let line = encode_public(key.public_key(), Format::Public)?;
-        let staged = output::stage(public_path, line.as_bytes(), PUBLIC_MODE)?;
-        let _ = std::os::unix::fs::chown(staged.temp_path(), Some(meta.uid()), Some(meta.gid()));
-        staged.commit(false)?;
-        created_public = true;
-    }
-    replace_in_place(path, &data, backup).inspect_err(|_| {
-        if created_public {
-            let _ = std::fs::remove_file(public_path);
-        }
-    })
+    // The key and its new .pub (owned as the key is) all or none.
+    let line = encode_public(key.public_key(), Format::Public)?;
+    let companion = write_public.then_some(Companion {
+        path: public_path,
+        data: line.as_bytes(),
+        mode: PUBLIC_MODE,
+    });
+    replace_in_place(path, &data, backup, companion)
 }

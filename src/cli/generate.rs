@@ -210,8 +210,8 @@ fn user_from_passwd() -> Option<String> {
 }
 
 /// Writes the private and the public file all or none: both are written under temporary names
-/// before either is put in place; when the second cannot be put in place, the first is removed
-/// again.
+/// before either is put in place; when the second cannot be put in place, the first gets its
+/// old file back (or is removed when there was none).
 fn write_pair(
     (private, private_data): (&Path, &[u8]),
     (public, public_data): (&Path, &[u8]),
@@ -219,10 +219,5 @@ fn write_pair(
 ) -> Result<(), Error> {
     let staged_private = output::stage(private, private_data, PRIVATE_MODE)?;
     let staged_public = output::stage(public, public_data, PUBLIC_MODE)?;
-    staged_private.commit(force)?;
-    if let Err(e) = staged_public.commit(force) {
-        let _ = std::fs::remove_file(private);
-        return Err(e);
-    }
-    Ok(())
+    output::commit_all(vec![staged_private, staged_public], force)
 }
