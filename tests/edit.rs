@@ -395,3 +395,77 @@ fn no_passphrase_and_back_keeping_mode_owner_and_links() {
         .arg(&check));
     assert!(!o.status.success(), "still opens without a passphrase");
 }
+
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".keyconv-"))
+        .collect()
+}
+
+/// A signal while the new file is being written (strace holds its first fsync for 3 s): the
+/// temporary file is removed and the original stays byte for byte; for `fips-check --fix` no
+/// `.pub` appears either.
+#[test]
+fn a_signal_during_the_rewrite_leaves_the_original_and_nothing_else() {
+    if !have_tool("strace") {
+        return;
+    }
+    for fips in [false, true] {
+        let dir = common::tempdir();
+        let name = if fips {
+            "rsa-3072.pem-aes128"
+        } else {
+            "ed25519.ppk3"
+        };
+        let path = copy(dir.path(), name, 0o600);
+        let original = std::fs::read(&path).unwrap();
+        let mut cmd = Command::new("strace");
+        cmd.args(["-f", "-o", "/dev/null", "-e", "trace=fsync", "-e"])
+            .arg("inject=fsync:delay_enter=3000000:when=1")
+            .arg(env!("CARGO_BIN_EXE_keyconv"));
+        if fips {
+            cmd.args(["fips-check", "--fix", "--passphrase-file"])
+                .arg(testdata().join(OLD))
+                .arg(&path);
+        } else {
+            cmd.arg("edit").arg(&path).args(["--comment", "new"]);
+        }
+        let mut child = cmd
+            .env_remove("KEYCONV_PASSPHRASE")
+            .env_remove("KEYCONV_NEW_PASSPHRASE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while temporaries(dir.path()).is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let children =
+            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id())).unwrap();
+        let pid = children
+            .split_whitespace()
+            .next()
+            .expect("keyconv under strace");
+        assert!(
+            run(Command::new("kill").args(["-TERM", pid]))
+                .status
+                .success()
+        );
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+        assert_eq!(std::fs::read(&path).unwrap(), original, "{name}");
+        let mut public = path.as_os_str().to_owned();
+        public.push(".pub");
+        assert!(!Path::new(&public).exists(), "{name}.pub appeared");
+    }
+}
