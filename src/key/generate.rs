@@ -203,7 +203,7 @@ fn random_rsa_prime(bits: u32, rng: &mut OsRandom) -> Result<BoxedUint> {
 
 fn invalid_rsa_size(bits: u32) -> Error {
     Error::new(ErrorKind::InvalidRequest(format!(
-        "an RSA key of {bits} bits: give --bits from {MIN_GENERATED_RSA_BITS} to {MAX_RSA_BITS}"
+        "an RSA key of {bits} bits: RSA keys are generated with {MIN_GENERATED_RSA_BITS} to {MAX_RSA_BITS} bits"
     )))
 }
 
