@@ -39,6 +39,7 @@
 #[cfg(feature = "cli")]
 use {clap as _, rpassword as _, serde_json as _};
 
+pub mod agent;
 pub(crate) mod encoding;
 pub mod error;
 pub mod fips;
