@@ -602,3 +602,55 @@ fn a_signal_during_the_final_write_leaves_nothing_behind() {
         }
     }
 }
+
+/// Write-side KDF parameters obey the read-side limits (keyconv never writes what it would
+/// refuse to read): `--rounds 4000000000` is refused at once (keyconv 0.1 ran for days), as are
+/// `--iterations`, `--argon2-memory` and memory × passes above their limits.
+#[test]
+fn write_side_kdf_parameters_obey_the_read_limits() {
+    let cases: [&[&str]; 5] = [
+        &["convert", "--to", "openssh", "--rounds", "4000000000"],
+        &["convert", "--to", "openssh", "--rounds", "1601"],
+        &[
+            "convert",
+            "--to",
+            "pkcs8",
+            "--prf",
+            "hmac-sha512",
+            "--iterations",
+            "12000001",
+        ],
+        &["convert", "--to", "ppk", "--argon2-memory", "1048577"],
+        &[
+            "convert",
+            "--to",
+            "ppk",
+            "--argon2-memory",
+            "1048576",
+            "--argon2-passes",
+            "9",
+        ],
+    ];
+    for args in cases {
+        let start = Instant::now();
+        let o = run(keyconv()
+            .args(args)
+            .arg(td("ed25519.openssh"))
+            .env("KEYCONV_NEW_PASSPHRASE", "a passphrase")
+            .stdin(Stdio::null()));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert!(
+            text(&o.stderr).contains("above keyconv's limit"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(2), "{args:?}");
+    }
+    let o = run(keyconv()
+        .args(["generate", "--rounds", "4000000000", "-o"])
+        .arg(tempdir().path().join("id"))
+        .env("KEYCONV_NEW_PASSPHRASE", "a passphrase")
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+}

@@ -13,7 +13,7 @@ use super::args::ConvertArgs;
 use super::fips_policy;
 use super::input::{self, Input};
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::protect::{encode_options, refuse_protection_args};
+use super::protect::{check_write_limits, encode_options, refuse_protection_args};
 use super::unlock;
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
@@ -59,6 +59,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             None => input_passphrase,
         };
         let options = encode_options(target, &args.protection, passphrase)?;
+        check_write_limits(target, &options, limits)?;
         if args.fips {
             fips_policy::preflight(&args.input, key.public_key(), target, &options, args.strict)
                 .map_err(on_input)?;

@@ -25,13 +25,14 @@ use keyconv::error::Error;
 use keyconv::format::{Format, encode_private, public};
 use keyconv::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
 use keyconv::passphrase::Passphrase;
+use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
 use super::fips_policy;
 use super::input;
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::protect::encode_options;
+use super::protect::{check_write_limits, encode_options};
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let spec = key_spec(args)?;
@@ -49,6 +50,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
 
     let passphrase = new_passphrase(args)?;
     let options = encode_options(target, &args.protection, passphrase)?;
+    check_write_limits(target, &options, KdfLimits::default())?;
     if let KeySpec::Rsa { bits } = spec
         && bits < 2048
         && !args.fips

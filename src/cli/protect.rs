@@ -3,6 +3,7 @@
 
 use keyconv::format::{EncodeOptions, Format};
 use keyconv::passphrase::Passphrase;
+use keyconv::protection::{Kdf, KdfLimits};
 
 use super::Failure;
 use super::args::{ConvertArgs, ProtectionArgs};
@@ -134,4 +135,44 @@ pub(crate) fn encode_options(
         _ => {}
     }
     Ok(o)
+}
+
+/// Refuses to write a key derivation keyconv would refuse to read (SPEC §3): the same limits
+/// apply to `--rounds`, `--iterations` and `--argon2-*`, so `--rounds 4000000000` fails at once
+/// instead of running for days. `--allow-expensive-kdf` (where the command has it) lifts them for
+/// writing as for reading.
+pub(crate) fn check_write_limits(
+    target: Format,
+    o: &EncodeOptions,
+    limits: KdfLimits,
+) -> Result<(), Failure> {
+    if o.passphrase.as_ref().is_none_or(|p| p.is_empty()) {
+        return Ok(());
+    }
+    let kdf = match target {
+        Format::OpenSsh => Kdf::Bcrypt {
+            rounds: o.openssh.rounds,
+            salt_len: 16,
+        },
+        Format::Ppk if o.ppk.version == 3 => Kdf::Argon2 {
+            variant: String::new(),
+            memory_kib: o.ppk.argon2_memory_kib,
+            passes: o.ppk.argon2_passes,
+            parallelism: o.ppk.argon2_parallelism,
+            salt_len: 16,
+        },
+        Format::Pkcs8 => Kdf::Pbkdf2 {
+            prf: o.pkcs8.prf.name().into(),
+            iterations: u64::from(o.pkcs8.iterations),
+            salt_len: 16,
+            key_len: 16,
+        },
+        _ => return Ok(()),
+    };
+    limits.check_kdf(&kdf).map_err(|e| {
+        Failure::Plain(e.with_hint(
+            "keyconv would refuse to read such a file: choose a smaller value \
+             (README, Limits), or pass --allow-expensive-kdf if you really want it",
+        ))
+    })
 }
