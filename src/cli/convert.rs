@@ -31,7 +31,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         if !args.force && std::fs::symlink_metadata(out).is_ok() {
             return Err(Failure::Plain(Error::new(ErrorKind::Io(format!(
                 "{} exists: give --force to overwrite it",
-                out.display()
+                output::shown(out)
             )))));
         }
     }
@@ -77,7 +77,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
                 if let Some(warning) =
                     fips_policy::check_key_for_fips(key, args.strict).map_err(on_input)?
                 {
-                    super::say!("keyconv: {}: {warning}", args.input);
+                    super::say!("keyconv: {}: {warning}", output::printable(&args.input));
                 }
             }
         }

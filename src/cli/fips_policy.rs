@@ -56,7 +56,7 @@ pub(crate) fn preflight(
     let refuse =
         |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
     if let Some(warning) = check_key_for_fips(key, strict)? {
-        super::say!("keyconv: {name}: {warning}");
+        super::say!("keyconv: {}: {warning}", super::output::printable(name));
     }
     let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
     if encrypted && target != Format::Pkcs8 {

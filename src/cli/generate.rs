@@ -43,7 +43,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     });
     let private_path = args.output.clone();
     let public_path = public_path(&private_path);
-    let name = private_path.display().to_string();
+    let name = output::shown(&private_path);
     let on_output = |e: Error| Failure::Input(name.clone(), e);
     output::refuse_existing(&private_path, args.force).map_err(Failure::Plain)?;
     output::refuse_existing(&public_path, args.force).map_err(Failure::Plain)?;
@@ -80,13 +80,13 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
     super::say!(
         "keyconv: wrote {} ({target}, {}) and {}",
-        private_path.display(),
+        output::shown(&private_path),
         if encrypted {
             "encrypted"
         } else {
             "not encrypted"
         },
-        public_path.display()
+        output::shown(&public_path)
     );
     let mut out = io::stdout().lock();
     let fingerprint = key.public_key().fingerprint_line(FingerprintHash::Sha256);
