@@ -262,7 +262,7 @@ fn kdf_bombs_are_refused_before_any_work() {
         &ErrorKind::KdfTooExpensive {
             parameter: "PBKDF2 iterations",
             value: 2_147_483_647,
-            limit: 10_000_000
+            limit: 75_000_000
         }
     );
 }

@@ -35,7 +35,7 @@ enum Checked {
 /// passphrase given by file or environment (fips-check never prompts: it may run over thousands
 /// of files in parallel).
 fn check_file(path: &Path, passphrase: &PassphraseArgs, walking: bool) -> Checked {
-    let input = Input::new(&path.to_string_lossy());
+    let input = Input::from_path(path);
     let bytes = match input.read_key_file() {
         Ok(b) => b,
         Err(e) => return Checked::Unreadable(e),
