@@ -266,12 +266,13 @@ fn file_name(key: Option<&PublicKey>, format: Format) -> String {
         _ => "key",
     };
     let suffix = match format {
-        Format::OpenSsh => "",
         Format::Ppk => ".ppk",
         Format::Pkcs8 | Format::Pem => ".pem",
         Format::Public => ".pub",
         Format::Rfc4716 => "_rfc4716.pub",
         Format::Spki => "_spki.pem",
+        // OpenSSH (id_ed25519, as ssh-keygen names it), and formats keyconv only reads.
+        _ => "",
     };
     format!("{stem}{suffix}")
 }
