@@ -36,8 +36,12 @@
 
 // The binary's own dependencies (feature `cli`): Cargo has no binary-only dependencies, and the
 // library uses none of them; a library user builds without the feature and never compiles them.
+#[cfg(all(feature = "cli", windows))]
+use windows_sys as _;
 #[cfg(feature = "cli")]
 use {clap as _, rpassword as _, serde_json as _};
+#[cfg(all(feature = "cli", unix))]
+use {libc as _, whoami as _};
 
 pub mod agent;
 pub(crate) mod encoding;
