@@ -162,6 +162,7 @@ pub fn on_terminal(cmdline: &str, typed: &str) -> Option<std::process::Output> {
 
 /// Whether the tests run as root. Tests that need root call this: in CI (which runs as root) not
 /// being root fails the test; locally the test prints a notice and the caller skips.
+#[cfg(unix)]
 pub fn root(what: &str) -> bool {
     use std::os::unix::fs::MetadataExt as _;
     let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
