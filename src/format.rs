@@ -385,7 +385,8 @@ pub enum Target {
 }
 
 impl Target {
-    /// `format` with its default options.
+    /// `format` with its default options; a format keyconv only reads
+    /// ([`Format::is_writable`]) gives the nearest one it writes.
     pub fn default_for(format: Format) -> Target {
         match format {
             Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
@@ -395,6 +396,8 @@ impl Target {
             Format::Public => Target::Public,
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
+            // Read-only formats of one-line public keys: the nearest format keyconv writes.
+            Format::KnownHosts => Target::Public,
         }
     }
 
