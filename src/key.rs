@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 pub(crate) mod check;
 mod generate;

@@ -461,20 +461,42 @@ pub struct KdfLimits {
 /// In fuzz builds the limits are tiny, so the fuzzer explores parsing rather than KDFs.
 const FUZZ: bool = cfg!(fuzzing);
 
+// The limits below are calibrated so that the most expensive accepted file costs about 10 s of
+// CPU on one core of the 2-core machine keyconv is developed on (README "Limits" has the
+// measurements: CPU seconds of the release binary, per unit of work).
+
 /// Argon2 memory in KiB: 1 GiB.
 pub const MAX_ARGON2_MEMORY_KIB: u64 = if FUZZ { 64 } else { 1 << 20 };
-/// Argon2 memory × passes in KiB: about 10 s of work here (8 GiB·passes).
+/// Argon2 memory × passes in KiB: 8 GiB·passes, about 8 s here (1.0 s per GiB·pass).
 pub const MAX_ARGON2_WORK_KIB: u64 = if FUZZ { 256 } else { 8 << 20 };
 /// Argon2 parallelism (lanes): PuTTY allows up to 2^24 - 1; real files use 1–16.
 pub const MAX_ARGON2_PARALLELISM: u64 = if FUZZ { 4 } else { 256 };
-/// PBKDF2 iterations.
-pub const MAX_PBKDF2_ITERATIONS: u64 = if FUZZ { 16 } else { 10_000_000 };
-/// bcrypt-pbkdf rounds.
-pub const MAX_BCRYPT_ROUNDS: u64 = if FUZZ { 2 } else { 10_000 };
-/// scrypt memory (128·r·N·p bytes): 1 GiB.
+/// PBKDF2 iterations with HMAC-SHA-1: 50 million, about 9 s here (0.18 µs each).
+pub const MAX_PBKDF2_SHA1_ITERATIONS: u64 = if FUZZ { 16 } else { 50_000_000 };
+/// PBKDF2 iterations with HMAC-SHA-224/256: 75 million, about 10 s here (0.13 µs each).
+pub const MAX_PBKDF2_SHA256_ITERATIONS: u64 = if FUZZ { 16 } else { 75_000_000 };
+/// PBKDF2 iterations with HMAC-SHA-384/512 (and any other PRF): 12 million, about 8 s here
+/// (0.69 µs each).
+pub const MAX_PBKDF2_ITERATIONS: u64 = if FUZZ { 16 } else { 12_000_000 };
+/// bcrypt-pbkdf rounds: 1,600, about 9.3 s of CPU here (5.8 ms each; keyconv spreads them over
+/// two threads, so about 5 s on an idle 2-core machine).
+pub const MAX_BCRYPT_ROUNDS: u64 = if FUZZ { 2 } else { 1_600 };
+/// scrypt memory (128·r·N bytes): 1 GiB.
 pub const MAX_SCRYPT_MEMORY: u64 = if FUZZ { 1 << 16 } else { 1 << 30 };
-/// Iterations of a PBES1 / PKCS#12 KDF.
-pub const MAX_PBE_ITERATIONS: u64 = MAX_PBKDF2_ITERATIONS;
+/// scrypt work (128·r·N·p bytes processed): 4 GiB, about 9.6 s here (2.4 s per GiB).
+pub const MAX_SCRYPT_WORK: u64 = if FUZZ { 1 << 18 } else { 4 << 30 };
+/// Iterations of a PBES1 / PKCS#12 KDF: 40 million, about 10 s here for PKCS#12 with SHA-1
+/// (0.25 µs each; PBES1 with MD5 is faster).
+pub const MAX_PBE_ITERATIONS: u64 = if FUZZ { 16 } else { 40_000_000 };
+
+/// The PBKDF2 iteration limit for `prf`.
+pub fn max_pbkdf2_iterations(prf: Prf) -> u64 {
+    match prf {
+        Prf::HmacSha1 => MAX_PBKDF2_SHA1_ITERATIONS,
+        Prf::HmacSha224 | Prf::HmacSha256 => MAX_PBKDF2_SHA256_ITERATIONS,
+        _ => MAX_PBKDF2_ITERATIONS,
+    }
+}
 
 impl KdfLimits {
     /// Refuses `value` of `parameter` above `limit`, unless the limits are lifted.
@@ -496,14 +518,21 @@ impl KdfLimits {
             Kdf::Bcrypt { rounds, .. } => {
                 self.check("bcrypt rounds", u64::from(*rounds), MAX_BCRYPT_ROUNDS)
             }
-            Kdf::Pbkdf2 { iterations, .. } => {
-                self.check("PBKDF2 iterations", *iterations, MAX_PBKDF2_ITERATIONS)
-            }
+            Kdf::Pbkdf2 {
+                iterations, prf, ..
+            } => self.check(
+                "PBKDF2 iterations",
+                *iterations,
+                max_pbkdf2_iterations(*prf),
+            ),
             Kdf::Scrypt { log_n, r, p, .. } => {
                 let n = 1u128 << (*log_n).min(127);
-                let memory = 128u128 * u128::from(*r) * n * u128::from(*p);
+                let memory = 128u128 * u128::from(*r) * n;
+                let work = memory * u128::from(*p);
                 let memory = u64::try_from(memory).unwrap_or(u64::MAX);
-                self.check("scrypt memory (bytes)", memory, MAX_SCRYPT_MEMORY)
+                let work = u64::try_from(work).unwrap_or(u64::MAX);
+                self.check("scrypt memory (bytes)", memory, MAX_SCRYPT_MEMORY)?;
+                self.check("scrypt work (128·r·N·p bytes)", work, MAX_SCRYPT_WORK)
             }
             Kdf::Argon2 {
                 memory_kib,
@@ -576,5 +605,39 @@ mod tests {
             salt_len: 16,
         };
         assert!(KdfLimits::default().check_kdf(&scrypt).is_err());
+    }
+
+    #[test]
+    fn pbkdf2_and_scrypt_limits_follow_the_cost_of_their_work() {
+        let pbkdf2 = |prf: &str, iterations| Kdf::Pbkdf2 {
+            prf: prf.parse().unwrap(),
+            iterations,
+            salt_len: 16,
+            key_len: 32,
+        };
+        let limits = KdfLimits::default();
+        assert!(limits.check_kdf(&pbkdf2("hmac-sha256", 75_000_000)).is_ok());
+        assert!(
+            limits
+                .check_kdf(&pbkdf2("hmac-sha256", 75_000_001))
+                .is_err()
+        );
+        assert!(limits.check_kdf(&pbkdf2("hmac-sha1", 50_000_001)).is_err());
+        assert!(
+            limits
+                .check_kdf(&pbkdf2("hmac-sha512", 12_000_001))
+                .is_err()
+        );
+        assert!(limits.check_kdf(&pbkdf2("hmac-sha512", 12_000_000)).is_ok());
+        // p is sequential work, not memory: N = 2^14, r = 8 (16 MiB) with p = 1024 is 16 GiB
+        // of work.
+        let scrypt = |log_n, p| Kdf::Scrypt {
+            log_n,
+            r: 8,
+            p,
+            salt_len: 16,
+        };
+        assert!(limits.check_kdf(&scrypt(14, 256)).is_ok());
+        assert!(limits.check_kdf(&scrypt(14, 1024)).is_err());
     }
 }

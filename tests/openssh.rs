@@ -595,7 +595,7 @@ fn kdf_bomb_is_refused_before_deriving() {
         &ErrorKind::KdfTooExpensive {
             parameter: "bcrypt rounds",
             value: 0x7FFF_FFFF,
-            limit: 10_000
+            limit: 1_600
         }
     );
 }

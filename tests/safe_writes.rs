@@ -602,3 +602,105 @@ fn a_signal_during_the_final_write_leaves_nothing_behind() {
         }
     }
 }
+
+/// Write-side KDF parameters obey the read-side limits (keyconv never writes what it would
+/// refuse to read): `--rounds 4000000000` is refused at once (keyconv 0.1 ran for days), as are
+/// `--iterations`, `--argon2-memory` and memory × passes above their limits.
+#[test]
+fn write_side_kdf_parameters_obey_the_read_limits() {
+    let cases: [&[&str]; 5] = [
+        &["convert", "--to", "openssh", "--rounds", "4000000000"],
+        &["convert", "--to", "openssh", "--rounds", "1601"],
+        &[
+            "convert",
+            "--to",
+            "pkcs8",
+            "--prf",
+            "hmac-sha512",
+            "--iterations",
+            "12000001",
+        ],
+        &["convert", "--to", "ppk", "--argon2-memory", "1048577"],
+        &[
+            "convert",
+            "--to",
+            "ppk",
+            "--argon2-memory",
+            "1048576",
+            "--argon2-passes",
+            "9",
+        ],
+    ];
+    for args in cases {
+        let start = Instant::now();
+        let o = run(keyconv()
+            .args(args)
+            .arg(td("ed25519.openssh"))
+            .env("KEYCONV_NEW_PASSPHRASE", "a passphrase")
+            .stdin(Stdio::null()));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert!(
+            text(&o.stderr).contains("above keyconv's limit"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(2), "{args:?}");
+    }
+    let o = run(keyconv()
+        .args(["generate", "--rounds", "4000000000", "-o"])
+        .arg(tempdir().path().join("id"))
+        .env("KEYCONV_NEW_PASSPHRASE", "a passphrase")
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+}
+
+/// A file whose name is not UTF-8, found by `fips-check -r`, is opened by its real name and
+/// judged (keyconv 0.1 reopened a lossy copy of the name: "no such file", exit 2); a name with
+/// escape characters reaches the terminal escaped, in every notice.
+#[test]
+fn names_are_kept_as_the_system_gives_them_and_printed_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir();
+    let odd = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"key-\xff.pub"));
+    std::fs::copy(td("ed25519.pub"), &odd).unwrap();
+    let o = run(keyconv()
+        .args(["fips-check", "-r"])
+        .arg(dir.path())
+        .stdin(Stdio::null()));
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stderr).contains("no such file"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stdout).contains("key-\u{fffd}.pub"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let hostile = dir.path().join("a\x1b[31mred");
+    std::fs::write(&hostile, "old").unwrap();
+    let o = run(keyconv()
+        .arg("convert")
+        .arg(td("ed25519.openssh"))
+        .args(["--to", "pkcs8", "-o"])
+        .arg(&hostile)
+        .stdin(Stdio::null()));
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(!o.stderr.contains(&0x1b), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("a\\033[31mred"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(keyconv()
+        .args(["generate", "--no-passphrase", "-o"])
+        .arg(dir.path().join("b\x1b[31mred"))
+        .stdin(Stdio::null()));
+    assert!(o.status.success(), "{o:?}");
+    assert!(!o.stderr.contains(&0x1b), "{}", text(&o.stderr));
+}

@@ -31,7 +31,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         if !args.force && std::fs::symlink_metadata(out).is_ok() {
             return Err(Failure::Plain(Error::new(ErrorKind::Io(format!(
                 "{} exists: give --force to overwrite it",
-                out.display()
+                output::shown(out)
             )))));
         }
     }
@@ -59,6 +59,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             None => input_passphrase,
         };
         let target = protect::target(format, &args.protection, passphrase.as_ref())?;
+        protect::check_write_limits(&target, passphrase.as_ref(), limits)?;
         if args.fips {
             fips_policy::preflight(
                 &args.input,

@@ -55,7 +55,11 @@ pub(crate) fn preflight(
         let condition = fips::rule_by_id(f.rule)
             .map(|r| r.condition)
             .unwrap_or_default();
-        super::say!("keyconv: {name}: warning: {} ({condition})", f.detail);
+        super::say!(
+            "keyconv: {}: warning: {} ({condition})",
+            super::output::printable(name),
+            f.detail
+        );
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ use keyconv::error::Error;
 use keyconv::format::{Format, encode_private, public};
 use keyconv::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
 use keyconv::passphrase::Passphrase;
+use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
@@ -41,13 +42,14 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     });
     let private_path = args.output.clone();
     let public_path = public_path(&private_path);
-    let name = private_path.display().to_string();
+    let name = output::shown(&private_path);
     let on_output = |e: Error| Failure::Input(name.clone(), e);
     output::refuse_existing(&private_path, args.force).map_err(Failure::Plain)?;
     output::refuse_existing(&public_path, args.force).map_err(Failure::Plain)?;
 
     let passphrase = new_passphrase(args)?;
     let target = protect::target(format, &args.protection, passphrase.as_ref())?;
+    protect::check_write_limits(&target, passphrase.as_ref(), KdfLimits::default())?;
     if let KeySpec::Rsa { bits } = spec
         && bits < 2048
         && !args.fips
@@ -86,13 +88,13 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
     super::say!(
         "keyconv: wrote {} ({format}, {}) and {}",
-        private_path.display(),
+        output::shown(&private_path),
         if encrypted {
             "encrypted"
         } else {
             "not encrypted"
         },
-        public_path.display()
+        output::shown(&public_path)
     );
     let mut out = io::stdout().lock();
     let fingerprint = key.public_key().fingerprint_line(FingerprintHash::Sha256);

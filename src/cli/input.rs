@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
@@ -15,7 +15,10 @@ use super::{Failure, report};
 
 /// An input named on the command line: a path or `-`.
 pub struct Input {
+    /// For messages (lossy where the path is not UTF-8; escaped when printed).
     pub name: String,
+    /// The file itself, kept as the operating system named it (`None` for standard input).
+    path: Option<PathBuf>,
 }
 
 /// What an input holds: a whole (small) file, or a stream of lines too large to hold.
@@ -29,22 +32,32 @@ impl Input {
     pub fn new(name: &str) -> Input {
         Input {
             name: name.to_owned(),
+            path: (name != "-").then(|| PathBuf::from(name)),
+        }
+    }
+
+    /// A file found by a directory walk: its name is kept as an `OsStr`, so a name that is not
+    /// UTF-8 still opens.
+    pub fn from_path(path: &Path) -> Input {
+        Input {
+            name: path.to_string_lossy().into_owned(),
+            path: Some(path.to_path_buf()),
         }
     }
 
     pub fn is_stdin(&self) -> bool {
-        self.name == "-"
+        self.path.is_none()
     }
 
     pub fn path(&self) -> Option<&Path> {
-        (!self.is_stdin()).then(|| Path::new(&self.name))
+        self.path.as_deref()
     }
 
     fn open(&self) -> Result<Box<dyn BufRead>> {
-        if self.is_stdin() {
+        let Some(path) = &self.path else {
             return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
-        }
-        let file = File::open(&self.name).map_err(|e| io_error("cannot open", e))?;
+        };
+        let file = File::open(path).map_err(|e| io_error("cannot open", e))?;
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
             return Err(Error::new(ErrorKind::Io("is a directory".into())));
         }

@@ -7,7 +7,7 @@ use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
 use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
 use keyconv::format::{Format, Target};
 use keyconv::passphrase::Passphrase;
-use keyconv::protection::Cipher;
+use keyconv::protection::{Cipher, Kdf, KdfLimits};
 
 use super::Failure;
 use super::args::{ConvertArgs, ProtectionArgs};
@@ -154,7 +154,11 @@ pub(crate) fn target(
             }
             Target::Pem(o)
         }
-        public => Target::default_for(public),
+        other => Target::default_for(other).ok_or_else(|| {
+            usage(format!(
+                "keyconv reads {other} files but does not write them"
+            ))
+        })?,
     })
 }
 
@@ -168,4 +172,44 @@ pub(crate) fn refuse_protection_args(args: &ConvertArgs, format: Format) -> Resu
         )));
     }
     Ok(())
+}
+
+/// Refuses to write a key derivation keyconv would refuse to read (SPEC §3): the same limits
+/// apply to `--rounds`, `--iterations` and `--argon2-*`, so `--rounds 4000000000` fails at once
+/// instead of running for days. `--allow-expensive-kdf` (where the command has it) lifts them for
+/// writing as for reading.
+pub(crate) fn check_write_limits(
+    target: &Target,
+    passphrase: Option<&Passphrase>,
+    limits: KdfLimits,
+) -> Result<(), Failure> {
+    if passphrase.is_none_or(|p| p.is_empty()) {
+        return Ok(());
+    }
+    let kdf = match target {
+        Target::OpenSsh(o) => Kdf::Bcrypt {
+            rounds: o.rounds,
+            salt_len: 16,
+        },
+        Target::Ppk(PpkOptions::V3(a)) => Kdf::Argon2 {
+            variant: a.variant,
+            memory_kib: a.memory_kib,
+            passes: a.passes,
+            parallelism: a.parallelism,
+            salt_len: 16,
+        },
+        Target::Pkcs8(o) => Kdf::Pbkdf2 {
+            prf: o.prf,
+            iterations: u64::from(o.iterations),
+            salt_len: 16,
+            key_len: 16,
+        },
+        _ => return Ok(()),
+    };
+    limits.check_kdf(&kdf).map_err(|e| {
+        Failure::Plain(e.with_hint(
+            "keyconv would refuse to read such a file: choose a smaller value \
+             (README, Limits), or pass --allow-expensive-kdf if you really want it",
+        ))
+    })
 }

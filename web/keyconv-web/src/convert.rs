@@ -62,9 +62,9 @@ impl Choice {
             "ppk-v2" => Some(plain(Target::Ppk(PpkOptions::new(PpkVersion::V2)))),
             "pkcs8-fips" => Some(Choice {
                 fips: true,
-                ..plain(Target::default_for(Format::Pkcs8))
+                ..plain(Target::Pkcs8(Default::default()))
             }),
-            other => Format::from_name(other).map(|f| plain(Target::default_for(f))),
+            other => Format::from_name(other).and_then(Target::default_for).map(plain),
         }
     }
 
@@ -266,12 +266,13 @@ fn file_name(key: Option<&PublicKey>, format: Format) -> String {
         _ => "key",
     };
     let suffix = match format {
-        Format::OpenSsh => "",
         Format::Ppk => ".ppk",
         Format::Pkcs8 | Format::Pem => ".pem",
         Format::Public => ".pub",
         Format::Rfc4716 => "_rfc4716.pub",
         Format::Spki => "_spki.pem",
+        // OpenSSH (id_ed25519, as ssh-keygen names it), and formats keyconv only reads.
+        _ => "",
     };
     format!("{stem}{suffix}")
 }
