@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,roundtrip}
+mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,roundtrip,known_hosts,paste}
 
 seed() { # TARGET FILE...
     local target=$1
@@ -26,6 +26,8 @@ for target in ppk openssh pkcs8 pem rfc4716 spki; do
     seed "$target" testdata/invalid/"$target"-* fuzz/seeds/"$target"-*
 done
 seed ppk testdata/invalid/ppk2-*
+seed known_hosts testdata/known_hosts testdata/known_hosts-hashed testdata/authorized_keys testdata/invalid/known-hosts-*
+seed paste "$corpus"/openssh/* "$corpus"/pkcs8/* "$corpus"/pem/* "$corpus"/spki/* testdata/invalid/paste-*
 
 for target in detect roundtrip; do
     for dir in ppk openssh public rfc4716 pkcs8 pem spki; do

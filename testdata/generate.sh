@@ -30,7 +30,7 @@ trap 'rm -rf "$T"' EXIT
 
 # ---------------------------------------------------------------- cleanup
 for k in "${KEYS[@]}"; do rm -f "./$k".*; done
-rm -f authorized_keys authorized_keys.* manifest.tsv passphrase passphrase-utf8
+rm -f authorized_keys authorized_keys.* known_hosts known_hosts.* known_hosts-hashed* manifest.tsv passphrase passphrase-utf8
 rm -rf invalid
 
 # ---------------------------------------------------------------- passphrases
@@ -389,6 +389,31 @@ ssh-keygen -l -f authorized_keys > authorized_keys.fingerprints-sha256
 ssh-keygen -l -E md5 -f authorized_keys > authorized_keys.fingerprints-md5
 [[ "$(wc -l < authorized_keys.fingerprints-sha256)" == 9 ]] || fail "authorized_keys: expected 9 keys"
 grep -q '^3072 SHA256:.* no comment (RSA)$' authorized_keys.fingerprints-sha256 || fail "authorized_keys: comment-less key"
+
+# ---------------------------------------------------------------- known_hosts
+# Every kind of known_hosts line over the corpus keys; ssh-keygen -H hashes a copy; ssh-keygen -l
+# lists both (marker lines are not listed, -H writes a line per host of a list).
+{
+    echo "# keyconv test known_hosts: hosts, lists, [host]:port, markers, comments, blank lines"
+    echo
+    echo "host.example.com $(pubof ed25519 | cut -d' ' -f1,2)"
+    echo "h1,h1.example.com,10.0.0.1 $(pubof rsa-2048 | cut -d' ' -f1,2) a trailing comment"
+    echo "[h2.example.com]:2222 $(pubof ecdsa-256 | cut -d' ' -f1,2)"
+    echo "@cert-authority *.example.com $(pubof ecdsa-384 | cut -d' ' -f1,2) ca key"
+    echo "@revoked old.example.com $(pubof rsa-1024 | cut -d' ' -f1,2)"
+    printf '  \tindented %s # not a comment field\n' "$(pubof ecdsa-521 | cut -d' ' -f1,2)"
+    echo "[10.1.1.1]:22,!bad*.example.com $(pubof dsa-1024 | cut -d' ' -f1,2)"
+    echo "# end"
+} > known_hosts
+cp known_hosts known_hosts-hashed
+ssh-keygen -q -H -f known_hosts-hashed 2>/dev/null
+rm -f known_hosts-hashed.old
+for f in known_hosts known_hosts-hashed; do
+    ssh-keygen -l -f "$f" > "$f.fingerprints-sha256"
+    ssh-keygen -l -E md5 -f "$f" > "$f.fingerprints-md5"
+done
+[[ "$(wc -l < known_hosts.fingerprints-sha256)" == 5 ]] || fail "known_hosts: expected 5 listed keys"
+grep -q '^|1|' known_hosts-hashed || fail "known_hosts-hashed: not hashed"
 
 # ---------------------------------------------------------------- manifest
 {

@@ -476,6 +476,31 @@ QT09ClByaXZhdGUtTUFDOiA2MmZmMTQ0ZjY1NDE4NzQzZjRmNzNmNDkyOTFkNDY4OGYwMmE5YWM1Cg==
 for name, (b64, what) in FOUND.items():
     write(name, base64.b64decode("".join(b64.split())), what)
 
+
+# ------------------------------------------------------------------ known_hosts and pastes
+ED_PUB = " ".join(src("ed25519.pub").split()[:2])
+ED_BLOB = ED_PUB.split()[1]
+write("known-hosts-unknown-marker", ("@bogus host.example.com %s\n" % ED_PUB).encode(),
+      "a known_hosts line with a marker other than @cert-authority/@revoked")
+write("known-hosts-bad-hashed-name", ("|1|c2FsdA==|aGFzaA== %s\n" % ED_PUB).encode(),
+      "a hashed host name whose salt and hash are not 20 bytes")
+write("known-hosts-type-mismatch", ("host.example.com ssh-rsa %s\n" % ED_BLOB).encode(),
+      "a known_hosts line that says ssh-rsa before an Ed25519 blob")
+_oss = src("ed25519.openssh")
+_folded = _oss.replace("\n", " ")
+write("paste-folded-cut-short", _folded[: len(_folded) // 2].encode(),
+      "an OpenSSH key folded onto one line and cut in the middle (no END marker)")
+_esc = _oss.replace("\n", "\\n")
+_at = _esc.index("b3Bl") + 20
+write("paste-escaped-missing-base64", ('"' + _esc[:_at] + _esc[_at + 3:] + '"').encode(),
+      "an OpenSSH key with literal \\n line breaks, in quotes, three base64 characters lost")
+_pem = src("rsa-2048.pem-des3")
+_pf = _pem.replace("\n", " ")
+write("paste-folded-pem-headers-no-end", _pf[: _pf.index("-----END")].encode(),
+      "a legacy-encrypted PEM (Proc-Type/DEK-Info) folded onto one line without its END line")
+write("paste-folded-bad-label", ("-----BEGIN open ssh----- " + _folded.split("----- ", 1)[1]).encode(),
+      "a folded armour whose BEGIN label is not upper-case PEM label text")
+
 # ------------------------------------------------------------------ misc
 write("empty", b"", "zero-length file")
 rng = random.Random(4716)

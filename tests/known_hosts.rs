@@ -152,3 +152,17 @@ fn the_library_line_iterator_gives_every_line_with_its_marker() {
     let ak = format!("no-pty,command=\"x\" {}\n", corpus_keys()[0]);
     assert_eq!(Format::detect(ak.as_bytes()).unwrap(), Format::Public);
 }
+
+#[test]
+fn the_corpus_known_hosts_fingerprints_are_those_ssh_keygen_stored() {
+    // testdata/generate.sh wrote the files and what `ssh-keygen -l [-E md5]` printed for them.
+    for file in ["known_hosts", "known_hosts-hashed"] {
+        for hash in ["sha256", "md5"] {
+            let expected =
+                std::fs::read_to_string(testdata().join(format!("{file}.fingerprints-{hash}")))
+                    .unwrap();
+            let ours = keyconv_out(&["fingerprint", "--hash", hash], &testdata().join(file));
+            assert_eq!(ours, expected, "{file} {hash}");
+        }
+    }
+}

@@ -40,11 +40,24 @@ pub enum Command {
     Agent(AgentArgs),
 }
 
+/// A format keyconv writes (`--to`).
 fn parse_format(s: &str) -> Result<Format, String> {
-    Format::from_name(s).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-        format!("unknown format {s:?}: use one of {}", names.join(", "))
-    })
+    let names = || {
+        let names: Vec<&str> = Format::ALL
+            .iter()
+            .filter(|f| f.is_writable())
+            .map(|f| f.name())
+            .collect();
+        names.join(", ")
+    };
+    match Format::from_name(s) {
+        Some(f) if f.is_writable() => Ok(f),
+        Some(_) => Err(format!(
+            "keyconv reads {s} but does not write it: use one of {}",
+            names()
+        )),
+        None => Err(format!("unknown format {s:?}: use one of {}", names())),
+    }
 }
 
 fn parse_public_format(s: &str) -> Result<Format, String> {

@@ -248,7 +248,8 @@ pub(crate) fn looks_like_known_hosts(text: &str) -> bool {
         .take(DETECT_CANDIDATES)
         .any(|l| {
             let (first, rest) = split_word(l);
-            if first == "@cert-authority" || first == "@revoked" {
+            // Any marker, so that an unknown one is reported as such.
+            if first.starts_with('@') {
                 return super::starts_with_key_type(split_word(rest).1);
             }
             !super::starts_with_key_type(l)
