@@ -18,6 +18,7 @@ pub(crate) use say;
 
 mod args;
 mod authorized_keys;
+mod completions;
 mod convert;
 mod fingerprint;
 mod fips_check;
@@ -25,6 +26,8 @@ mod fips_policy;
 mod generate;
 mod input;
 mod inspect;
+mod json;
+mod man;
 mod output;
 mod protect;
 mod public;
@@ -88,6 +91,8 @@ pub fn main() -> ExitCode {
         Command::FipsCheck(args) => fips_check::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::AuthorizedKeys(args) => authorized_keys::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -89,6 +89,15 @@ impl Format {
         )
     }
 
+    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM and SPKI have
+    /// no field for one).
+    pub fn holds_comment(self) -> bool {
+        matches!(
+            self,
+            Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+        )
+    }
+
     /// Detects the format of `input` from its content alone (never from a file name).
     ///
     /// ```
