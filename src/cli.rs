@@ -31,6 +31,7 @@ mod man;
 mod output;
 mod protect;
 mod public;
+mod safe_fs;
 mod stream;
 mod unlock;
 mod verdict;
