@@ -491,3 +491,39 @@ fn aws_fingerprints_match_openssl() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("RSA or ED25519"), "{}", stderr(&o));
 }
+
+/// Certificates: the picture of the certified key, titled as ssh-keygen titles it (the
+/// `[ED25519-CERT 256]` title is too wide for the box: ssh-keygen falls back to `[ED25519-CERT]`).
+#[test]
+fn certificate_randomart_is_byte_identical_to_ssh_keygen() {
+    if !have_tool("ssh-keygen") {
+        return;
+    }
+    let dir = tempdir();
+    let ca = dir.path().join("ca");
+    let o = run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&ca));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for key in ["ed25519", "ecdsa-256", "rsa-2048"] {
+        let public = dir.path().join(format!("{key}.pub"));
+        std::fs::copy(testdata().join(format!("{key}.pub")), &public).unwrap();
+        let o = run(Command::new("ssh-keygen")
+            .args(["-q", "-s"])
+            .arg(&ca)
+            .args(["-I", "id", "-n", "user"])
+            .arg(&public));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let cert = dir.path().join(format!("{key}-cert.pub"));
+        for (theirs, ours) in [
+            (&["-lv"][..], &["-v"][..]),
+            (&["-lv", "-E", "md5"], &["-v", "-E", "md5"]),
+        ] {
+            assert_eq!(
+                keyconv_fingerprint(ours, &cert, None),
+                ssh_keygen(theirs, &cert),
+                "{key} certificate {ours:?}"
+            );
+        }
+    }
+}
