@@ -385,9 +385,16 @@ pub enum Target {
 }
 
 impl Target {
-    /// `format` with its default options.
-    pub fn default_for(format: Format) -> Target {
-        match format {
+    /// `format` with its default options; `None` for a format keyconv reads but does not write.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    /// use keyconv::format::Target;
+    /// assert_eq!(Target::default_for(Format::OpenSsh).map(|t| t.format()), Some(Format::OpenSsh));
+    /// assert!(Target::default_for(Format::KnownHosts).is_none());
+    /// ```
+    pub fn default_for(format: Format) -> Option<Target> {
+        Some(match format {
             Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
             Format::OpenSsh => Target::OpenSsh(openssh::OpensshOptions::default()),
             Format::Pkcs8 => Target::Pkcs8(pkcs8::Pkcs8Options::default()),
@@ -395,7 +402,8 @@ impl Target {
             Format::Public => Target::Public,
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
-        }
+            Format::KnownHosts => return None,
+        })
     }
 
     /// The format written.
@@ -417,12 +425,6 @@ impl Target {
     }
 }
 
-impl From<Format> for Target {
-    fn from(format: Format) -> Target {
-        Target::default_for(format)
-    }
-}
-
 /// Encodes `key` as `target`: a private target encrypted with `passphrase` when given and not
 /// empty; a public target writes the public key (and ignores `passphrase`). Zeroized on drop.
 ///
@@ -430,7 +432,7 @@ impl From<Format> for Target {
 /// use keyconv::format::{Target, encode_private};
 /// use keyconv::{Format, KeySpec, PrivateKey};
 /// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
-/// let text = encode_private(&key, &Target::default_for(Format::OpenSsh), None)?;
+/// let text = encode_private(&key, &Target::OpenSsh(Default::default()), None)?;
 /// assert!(text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
 /// # Ok::<(), keyconv::Error>(())
 /// ```

@@ -37,7 +37,7 @@ fn cheap(format: Format) -> Target {
             iterations: 1000,
             ..Pkcs8Options::default()
         }),
-        other => Target::default_for(other),
+        other => Target::default_for(other).expect("a format keyconv writes"),
     }
 }
 

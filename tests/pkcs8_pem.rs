@@ -29,7 +29,7 @@ fn encode_private(key: &PrivateKey, format: Format, o: &EncodeOptions) -> keycon
     let target = match format {
         Format::Pkcs8 => Target::Pkcs8(o.pkcs8.clone()),
         Format::Pem => Target::Pem(o.pem.clone()),
-        other => Target::default_for(other),
+        other => Target::default_for(other).expect("a format keyconv writes"),
     };
     keyconv::encode_private(key, &target, o.passphrase.as_ref()).map(|z| z.to_vec())
 }

@@ -62,9 +62,9 @@ impl Choice {
             "ppk-v2" => Some(plain(Target::Ppk(PpkOptions::new(PpkVersion::V2)))),
             "pkcs8-fips" => Some(Choice {
                 fips: true,
-                ..plain(Target::default_for(Format::Pkcs8))
+                ..plain(Target::Pkcs8(Default::default()))
             }),
-            other => Format::from_name(other).map(|f| plain(Target::default_for(f))),
+            other => Format::from_name(other).and_then(Target::default_for).map(plain),
         }
     }
 
