@@ -38,11 +38,13 @@ pub enum Format {
     Rfc4716,
     /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
     Spki,
+    /// OpenSSH `known_hosts` files (read only).
+    KnownHosts,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -50,6 +52,7 @@ impl Format {
         Format::Public,
         Format::Rfc4716,
         Format::Spki,
+        Format::KnownHosts,
     ];
 
     /// The name used by `--to` and `inspect`.
@@ -62,6 +65,7 @@ impl Format {
             Format::Public => "public",
             Format::Rfc4716 => "rfc4716",
             Format::Spki => "spki",
+            Format::KnownHosts => "known-hosts",
         }
     }
 
@@ -80,6 +84,7 @@ impl Format {
             Format::Public => "OpenSSH public key",
             Format::Rfc4716 => "RFC 4716 public key",
             Format::Spki => "SubjectPublicKeyInfo",
+            Format::KnownHosts => "known_hosts",
         }
     }
 
@@ -98,6 +103,11 @@ impl Format {
             self,
             Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
         )
+    }
+
+    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, Format::KnownHosts)
     }
 
     /// Detects the format of `input` from its content alone (never from a file name).
@@ -178,6 +188,9 @@ fn detect_text(text: &str) -> Result<Format> {
                 "PEM files labelled {other}"
             )))),
         };
+    }
+    if public::known_hosts::looks_like_known_hosts(text) {
+        return Ok(Format::KnownHosts);
     }
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
@@ -275,7 +288,9 @@ impl KeyFile {
 
     /// Decodes `input` as `format`. Runs no KDF.
     pub fn decode_as(input: &[u8], format: Format) -> Result<KeyFile> {
-        if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
+        if input.len() > crate::encoding::MAX_KEY_FILE
+            && !matches!(format, Format::Public | Format::KnownHosts)
+        {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
         if matches!(
@@ -299,6 +314,7 @@ impl KeyFile {
             Format::Public => Contents::Public(public::decode(input)?),
             Format::Rfc4716 => Contents::Public(rfc4716::decode(input)?),
             Format::Spki => Contents::Public(spki::decode(input)?),
+            Format::KnownHosts => Contents::Public(public::known_hosts::decode(input)?),
         };
         Ok(KeyFile { format, contents })
     }
@@ -378,9 +394,16 @@ pub enum Target {
 }
 
 impl Target {
-    /// `format` with its default options.
-    pub fn default_for(format: Format) -> Target {
-        match format {
+    /// `format` with its default options; `None` for a format keyconv reads but does not write.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    /// use keyconv::format::Target;
+    /// assert_eq!(Target::default_for(Format::OpenSsh).map(|t| t.format()), Some(Format::OpenSsh));
+    /// assert!(Target::default_for(Format::KnownHosts).is_none());
+    /// ```
+    pub fn default_for(format: Format) -> Option<Target> {
+        Some(match format {
             Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
             Format::OpenSsh => Target::OpenSsh(openssh::OpensshOptions::default()),
             Format::Pkcs8 => Target::Pkcs8(pkcs8::Pkcs8Options::default()),
@@ -388,7 +411,8 @@ impl Target {
             Format::Public => Target::Public,
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
-        }
+            Format::KnownHosts => return None,
+        })
     }
 
     /// The format written.
@@ -410,12 +434,6 @@ impl Target {
     }
 }
 
-impl From<Format> for Target {
-    fn from(format: Format) -> Target {
-        Target::default_for(format)
-    }
-}
-
 /// Encodes `key` as `target`: a private target encrypted with `passphrase` when given and not
 /// empty; a public target writes the public key (and ignores `passphrase`). Zeroized on drop.
 ///
@@ -423,7 +441,7 @@ impl From<Format> for Target {
 /// use keyconv::format::{Target, encode_private};
 /// use keyconv::{Format, KeySpec, PrivateKey};
 /// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
-/// let text = encode_private(&key, &Target::default_for(Format::OpenSsh), None)?;
+/// let text = encode_private(&key, &Target::OpenSsh(Default::default()), None)?;
 /// assert!(text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
 /// # Ok::<(), keyconv::Error>(())
 /// ```
@@ -459,6 +477,9 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::Public => Ok(public::encode(key)),
         Format::Rfc4716 => Ok(rfc4716::encode(key)),
         Format::Spki => spki::encode(key),
+        Format::KnownHosts => Err(Error::new(ErrorKind::InvalidRequest(
+            "keyconv reads known_hosts files but does not write them: use --to public".into(),
+        ))),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",
             private.name()

@@ -31,7 +31,7 @@ pub(crate) fn error_entry(file: &str, error: &Error) -> Value {
     let mut entry = head(file, "error");
     entry.insert(
         "error".into(),
-        json!({"message": error.to_string(), "hint": error.hint()}),
+        json!({"message": super::message(error), "hint": super::hint(error)}),
     );
     Value::Object(entry)
 }
