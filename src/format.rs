@@ -4,15 +4,17 @@
 
 use std::fmt;
 
+use crate::encoding::cbc::CbcCipher;
 use crate::encoding::pem as armour;
 use crate::encoding::{der, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
-use crate::protection::{KdfLimits, Protection};
+use crate::protection::{Cipher, KdfLimits, Protection};
 
 use zeroize::Zeroizing;
 
+pub(crate) mod der_keys;
 pub mod openssh;
 pub mod pem;
 pub mod pkcs8;
@@ -21,95 +23,9 @@ pub mod public;
 pub mod rfc4716;
 pub mod spki;
 
-/// A key file format (SPEC §1). The names are those of `--to` and `inspect`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// PuTTY `.ppk`, versions 2 and 3.
-    Ppk,
-    /// OpenSSH's `openssh-key-v1` private key.
-    OpenSsh,
-    /// PKCS#8 `PRIVATE KEY` / `ENCRYPTED PRIVATE KEY`, PEM or DER.
-    Pkcs8,
-    /// Traditional PEM: `RSA PRIVATE KEY`, `EC PRIVATE KEY`, `DSA PRIVATE KEY`.
-    Pem,
-    /// OpenSSH one-line public keys and `authorized_keys` files.
-    Public,
-    /// RFC 4716 `---- BEGIN SSH2 PUBLIC KEY ----`.
-    Rfc4716,
-    /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
-    Spki,
-    /// OpenSSH `known_hosts` files (read only).
-    KnownHosts,
-}
+pub use crate::format_name::Format;
 
 impl Format {
-    /// Every format.
-    pub const ALL: [Format; 8] = [
-        Format::Ppk,
-        Format::OpenSsh,
-        Format::Pkcs8,
-        Format::Pem,
-        Format::Public,
-        Format::Rfc4716,
-        Format::Spki,
-        Format::KnownHosts,
-    ];
-
-    /// The name used by `--to` and `inspect`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Ppk => "ppk",
-            Format::OpenSsh => "openssh",
-            Format::Pkcs8 => "pkcs8",
-            Format::Pem => "pem",
-            Format::Public => "public",
-            Format::Rfc4716 => "rfc4716",
-            Format::Spki => "spki",
-            Format::KnownHosts => "known-hosts",
-        }
-    }
-
-    /// The format with this name.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Words for messages, e.g. `PuTTY .ppk`.
-    pub fn description(self) -> &'static str {
-        match self {
-            Format::Ppk => "PuTTY .ppk",
-            Format::OpenSsh => "OpenSSH private key",
-            Format::Pkcs8 => "PKCS#8",
-            Format::Pem => "traditional PEM",
-            Format::Public => "OpenSSH public key",
-            Format::Rfc4716 => "RFC 4716 public key",
-            Format::Spki => "SubjectPublicKeyInfo",
-            Format::KnownHosts => "known_hosts",
-        }
-    }
-
-    /// Whether files of this format hold private keys.
-    pub fn is_private(self) -> bool {
-        matches!(
-            self,
-            Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
-        )
-    }
-
-    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM and SPKI have
-    /// no field for one).
-    pub fn holds_comment(self) -> bool {
-        matches!(
-            self,
-            Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
-        )
-    }
-
-    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
-    pub fn is_writable(self) -> bool {
-        !matches!(self, Format::KnownHosts)
-    }
-
     /// Detects the format of `input` from its content alone (never from a file name).
     ///
     /// ```
@@ -131,12 +47,6 @@ impl Format {
             // may also be in a legacy code page (old Windows PuTTY).
             Err(_) => detect_text(&String::from_utf8_lossy(input)),
         }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -219,6 +129,19 @@ fn unrecognized_hint(text: &str) -> String {
         }
     };
     format!("{found}; {EXPECTED}")
+}
+
+/// The cipher a [`CbcCipher`] is, as [`Protection`] reports it (the encoding layer knows no
+/// protection metadata).
+pub(crate) fn cbc_cipher(c: CbcCipher) -> Cipher {
+    match c {
+        CbcCipher::Aes128 => Cipher::Aes128Cbc,
+        CbcCipher::Aes192 => Cipher::Aes192Cbc,
+        CbcCipher::Aes256 => Cipher::Aes256Cbc,
+        CbcCipher::DesEde3 => Cipher::DesEde3Cbc,
+        CbcCipher::DesEde2 => Cipher::DesEdeCbc,
+        CbcCipher::Des => Cipher::DesCbc,
+    }
 }
 
 /// What a private key file module hands back before any passphrase is used: the protection
@@ -372,7 +295,7 @@ impl KeyFile {
 ///
 /// let target = Target::OpenSsh(OpensshOptions { cipher: OpensshCipher::Aes256Gcm, rounds: 32 });
 /// assert_eq!(target.format(), Format::OpenSsh);
-/// assert_eq!(Target::default_for(Format::Spki), Target::Spki);
+/// assert_eq!(Target::default_for(Format::Spki), Some(Target::Spki));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -688,5 +611,14 @@ mod tests {
         ));
         assert!(Format::detect(b"").is_err());
         assert!(Format::detect(b"\x30\x03\x02\x01\x00").is_err());
+    }
+
+    #[test]
+    fn format_is_not_a_concern_of_generation() {
+        // A generated Ed448 key exists in the model even though OpenSSH cannot hold it.
+        let key = PrivateKey::generate(crate::key::KeySpec::Ed448, "").unwrap();
+        let target = Target::OpenSsh(Default::default());
+        let e = encode_private(&key, &target, None).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
     }
 }

@@ -14,6 +14,7 @@ use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
+use super::fips_fix::{self, Outcome};
 use super::input::Input;
 use super::output::stdout_error;
 use super::verdict::{assessment_json, assessment_lines};
@@ -158,6 +159,7 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
     let files = collect(&args.inputs, args.recursive)?;
     let results = check_all(&files, &args.passphrase);
     let mut tally = Tally::default();
+    let (mut fixed, mut left) = (0usize, 0usize);
     let mut text = String::new();
     let mut entries = Vec::new();
     for ((path, _), checked) in files.iter().zip(&results) {
@@ -178,32 +180,68 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
             }
             Checked::Assessed { format, assessment } => {
                 let verdict = assessment.compliance(args.strict);
-                if verdict == Compliance::NonCompliant {
+                let outcome = (args.fix && verdict == Compliance::NonCompliant)
+                    .then(|| fips_fix::fix(path, *format, assessment, args));
+                match &outcome {
+                    Some(Outcome::Fixed(_) | Outcome::WouldFix(_)) => fixed += 1,
+                    Some(Outcome::Left(_)) => left += 1,
+                    None => {}
+                }
+                // A fixed file is compliant afterwards.
+                if verdict == Compliance::NonCompliant
+                    && !matches!(outcome, Some(Outcome::Fixed(_)))
+                {
                     tally.non_compliant += 1;
                 } else {
                     tally.compliant += 1;
                 }
                 if args.json {
-                    entries.push(json::ok_entry(
-                        &name,
-                        json!({"format": format.name(), "fips": assessment_json(assessment)}),
-                    ));
+                    let mut fields =
+                        json!({"format": format.name(), "fips": assessment_json(assessment)});
+                    if let (Some(outcome), Some(map)) = (&outcome, fields.as_object_mut()) {
+                        let (what, detail) = match outcome {
+                            Outcome::Fixed(how) => ("fixed", how),
+                            Outcome::WouldFix(how) => ("would-fix", how),
+                            Outcome::Left(why) => ("left", why),
+                        };
+                        map.insert("fix".into(), json!({"outcome": what, "detail": detail}));
+                    }
+                    entries.push(json::ok_entry(&name, fields));
                 } else if !args.quiet || verdict == Compliance::NonCompliant {
                     text.push_str(&format!(
                         "{}: {verdict}\n{}",
                         super::output::printable(&name),
                         assessment_lines(assessment, "  ")
                     ));
+                    let printable = super::output::printable;
+                    text.push_str(&match &outcome {
+                        Some(Outcome::Fixed(how)) => format!("  fixed: {}\n", printable(how)),
+                        Some(Outcome::WouldFix(how)) => format!("  dry run: {}\n", printable(how)),
+                        Some(Outcome::Left(why)) => format!("  left: {}\n", printable(why)),
+                        None => String::new(),
+                    });
                 }
             }
         }
     }
+    let mut trailer = String::new();
+    if args.fix {
+        let would = if args.dry_run {
+            "would be fixed"
+        } else {
+            "fixed"
+        };
+        trailer.push_str(&format!(
+            "--fix: {fixed} {would}, {left} left non-compliant\n"
+        ));
+    }
+    trailer.push_str(&tally.line());
     if args.json {
         text = json::text(entries);
         // Standard output is the JSON document alone; the summary goes beside it.
-        super::say!("{}", tally.line().trim_end());
+        super::say!("{}", trailer.trim_end());
     } else {
-        text.push_str(&tally.line());
+        text.push_str(&trailer);
     }
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

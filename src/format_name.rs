@@ -1,0 +1,101 @@
+//! The name of a key file format (SPEC §1): a leaf module, so that errors and the encoding layer
+//! can label what they report without importing the formats themselves. Detection and the
+//! dispatch to each format's module are in [`format`](crate::format).
+
+use std::fmt;
+
+/// A key file format (SPEC §1). The names are those of `--to` and `inspect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// PuTTY `.ppk`, versions 2 and 3.
+    Ppk,
+    /// OpenSSH's `openssh-key-v1` private key.
+    OpenSsh,
+    /// PKCS#8 `PRIVATE KEY` / `ENCRYPTED PRIVATE KEY`, PEM or DER.
+    Pkcs8,
+    /// Traditional PEM: `RSA PRIVATE KEY`, `EC PRIVATE KEY`, `DSA PRIVATE KEY`.
+    Pem,
+    /// OpenSSH one-line public keys and `authorized_keys` files.
+    Public,
+    /// RFC 4716 `---- BEGIN SSH2 PUBLIC KEY ----`.
+    Rfc4716,
+    /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
+    Spki,
+    /// OpenSSH `known_hosts` files (read only).
+    KnownHosts,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 8] = [
+        Format::Ppk,
+        Format::OpenSsh,
+        Format::Pkcs8,
+        Format::Pem,
+        Format::Public,
+        Format::Rfc4716,
+        Format::Spki,
+        Format::KnownHosts,
+    ];
+
+    /// The name used by `--to` and `inspect`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Ppk => "ppk",
+            Format::OpenSsh => "openssh",
+            Format::Pkcs8 => "pkcs8",
+            Format::Pem => "pem",
+            Format::Public => "public",
+            Format::Rfc4716 => "rfc4716",
+            Format::Spki => "spki",
+            Format::KnownHosts => "known-hosts",
+        }
+    }
+
+    /// The format with this name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Words for messages, e.g. `PuTTY .ppk`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Ppk => "PuTTY .ppk",
+            Format::OpenSsh => "OpenSSH private key",
+            Format::Pkcs8 => "PKCS#8",
+            Format::Pem => "traditional PEM",
+            Format::Public => "OpenSSH public key",
+            Format::Rfc4716 => "RFC 4716 public key",
+            Format::Spki => "SubjectPublicKeyInfo",
+            Format::KnownHosts => "known_hosts",
+        }
+    }
+
+    /// Whether files of this format hold private keys.
+    pub fn is_private(self) -> bool {
+        matches!(
+            self,
+            Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
+        )
+    }
+
+    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM and SPKI have
+    /// no field for one).
+    pub fn holds_comment(self) -> bool {
+        matches!(
+            self,
+            Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+        )
+    }
+
+    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, Format::KnownHosts)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
