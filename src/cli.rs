@@ -19,6 +19,7 @@ pub(crate) use say;
 mod agent;
 mod args;
 mod authorized_keys;
+mod completions;
 mod convert;
 mod edit;
 mod fingerprint;
@@ -29,6 +30,8 @@ mod generate;
 mod in_place;
 mod input;
 mod inspect;
+mod json;
+mod man;
 mod output;
 mod platform;
 mod protect;
@@ -121,6 +124,8 @@ pub fn main() -> ExitCode {
         Command::AuthorizedKeys(args) => authorized_keys::run(&args),
         Command::Edit(args) => edit::run(&args),
         Command::Agent(args) => agent::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -79,6 +79,15 @@ impl Format {
         )
     }
 
+    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM and SPKI have
+    /// no field for one).
+    pub fn holds_comment(self) -> bool {
+        matches!(
+            self,
+            Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+        )
+    }
+
     /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
     pub fn is_writable(self) -> bool {
         !matches!(self, Format::KnownHosts)

@@ -436,8 +436,21 @@ pub enum FingerprintHash {
     /// `SHA256:` and unpadded base64, `ssh-keygen`'s default.
     #[default]
     Sha256,
+    /// `SHA512:` and unpadded base64, `ssh-keygen -E sha512`.
+    Sha512,
     /// `MD5:` and colon-separated hex, `ssh-keygen -E md5`.
     Md5,
+}
+
+impl FingerprintHash {
+    /// The name `ssh-keygen` gives the hash: `SHA256`, `SHA512`, `MD5`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FingerprintHash::Sha256 => "SHA256",
+            FingerprintHash::Sha512 => "SHA512",
+            FingerprintHash::Md5 => "MD5",
+        }
+    }
 }
 
 /// A public key and its comment.
@@ -516,12 +529,22 @@ impl PublicKey {
         self.data.to_ssh_blob()
     }
 
-    /// The fingerprint as `ssh-keygen -l` prints it: `SHA256:…` or `MD5:aa:bb:…`.
+    /// The fingerprint as `ssh-keygen -l` prints it: `SHA256:…`, `SHA512:…` or `MD5:aa:bb:…`.
     pub fn fingerprint(&self, hash: FingerprintHash) -> String {
+        fingerprint_of_blob(&self.fingerprint_blob(), hash)
+    }
+
+    /// The bytes fingerprints hash: the SSH wire blob, for a certificate its plain key's.
+    pub fn fingerprint_blob(&self) -> std::borrow::Cow<'_, [u8]> {
         match &self.data {
-            PublicKeyData::Opaque(o) => fingerprint_of_blob(&o.fingerprint_blob, hash),
-            data => fingerprint_of_blob(&data.to_ssh_blob(), hash),
+            PublicKeyData::Opaque(o) => std::borrow::Cow::Borrowed(&o.fingerprint_blob),
+            data => std::borrow::Cow::Owned(data.to_ssh_blob()),
         }
+    }
+
+    /// The raw digest behind [`PublicKey::fingerprint`] (what `ssh-keygen -lv` draws).
+    pub fn fingerprint_digest(&self, hash: FingerprintHash) -> Vec<u8> {
+        digest_of_blob(&self.fingerprint_blob(), hash)
     }
 
     /// The line `ssh-keygen -l [-E md5]` prints: `BITS FINGERPRINT COMMENT (TYPE)`.
@@ -543,6 +566,16 @@ impl PublicKey {
     }
 }
 
+/// The digest of an SSH wire blob.
+fn digest_of_blob(blob: &[u8], hash: FingerprintHash) -> Vec<u8> {
+    use sha2::Digest as _;
+    match hash {
+        FingerprintHash::Sha256 => sha2::Sha256::digest(blob).to_vec(),
+        FingerprintHash::Sha512 => sha2::Sha512::digest(blob).to_vec(),
+        FingerprintHash::Md5 => md5::Md5::digest(blob).to_vec(),
+    }
+}
+
 /// The fingerprint of an SSH wire blob.
 pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String {
     use base64ct::{Base64Unpadded, Encoding as _};
@@ -556,6 +589,12 @@ pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String 
             let mut s = String::with_capacity(7 + b64.len());
             s.push_str("SHA256:");
             s.push_str(b64);
+            s
+        }
+        FingerprintHash::Sha512 => {
+            let digest = sha2::Sha512::digest(blob);
+            let mut s = String::from("SHA512:");
+            s.push_str(&Base64Unpadded::encode_string(&digest));
             s
         }
         FingerprintHash::Md5 => {

@@ -222,7 +222,7 @@ fn new_passphrase_defaults_to_the_input_one() {
     std::fs::write(&out, o.stdout).unwrap();
     let o = run(keyconv().arg("inspect").arg("--json").arg(&out));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["protection"]["encrypted"], true, "{doc}");
+    assert_eq!(doc[0]["protection"]["encrypted"], true, "{doc}");
     let o = run(keyconv().arg("convert").arg(&out).args([
         "--to",
         "public",

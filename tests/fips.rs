@@ -67,7 +67,7 @@ fn fips_check_json(file: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
 }
 
 fn failing_rules(doc: &serde_json::Value) -> Vec<String> {
-    doc["findings"]
+    doc["fips"]["findings"]
         .as_array()
         .into_iter()
         .flatten()
@@ -133,7 +133,7 @@ fn convert_fips_output_loads_in_fips_only_openssl_and_ssh_keygen() {
 
         let (code, doc) = fips_check_json(&out, &["--passphrase-file", newpass.to_str().unwrap()]);
         assert_eq!(code, 0, "{}: {doc}", e.file);
-        assert_eq!(doc[0]["compliant"], true, "{doc}");
+        assert_eq!(doc[0]["fips"]["verdict"], "compliant", "{doc}");
         let kdf_salt_ok = !failing_rules(&doc[0]).contains(&"kdf-salt".to_owned());
         assert!(kdf_salt_ok);
 
@@ -280,13 +280,21 @@ fn fips_check_recursive_walks_and_skips_non_key_files() {
         .args(["fips-check", "--recursive", "--json"])
         .arg(testdata()));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let files = doc.as_array().unwrap();
+    let entries = doc.as_array().unwrap();
+    // Files that are not key files are skipped: entries of their own, not assessed.
+    let files: Vec<_> = entries
+        .iter()
+        .filter(|f| f["status"] != "skipped")
+        .collect();
     assert!(files.len() > 400, "{}", files.len());
     assert!(
         !files
             .iter()
             .any(|f| f["file"].as_str().unwrap().ends_with("README.md"))
     );
+    assert!(entries.iter().any(|f| {
+        f["status"] == "skipped" && f["file"].as_str().unwrap().ends_with("README.md")
+    }));
     // testdata/invalid holds unreadable files: exit 2.
     assert_eq!(o.status.code(), Some(2));
     let o = run(keyconv().arg("fips-check").arg(testdata()));

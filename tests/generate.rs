@@ -335,8 +335,8 @@ fn the_new_passphrase_never_comes_from_argv_and_must_be_given() {
         .arg(&out)
         .env("KEYCONV_PASSPHRASE", "from the environment"));
     let doc: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
-    assert_eq!(doc["format"], "openssh", "{doc}");
-    assert_eq!(doc["protection"]["encrypted"], true, "{doc}");
+    assert_eq!(doc[0]["format"], "openssh", "{doc}");
+    assert_eq!(doc[0]["protection"]["encrypted"], true, "{doc}");
     if have_tool("ssh-keygen") {
         let read = ssh_keygen_public(&out, "from the environment");
         assert_eq!(type_and_blob(&read), type_and_blob(&pub_line(&out)));
@@ -436,7 +436,7 @@ fn fips_output_is_compliant_and_loads_in_fips_only_openssl() {
                 .env("KEYCONV_PASSPHRASE", "fips passphrase 123"));
             let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             assert_eq!(o.status.code(), Some(0), "{name}: {doc:#}");
-            assert_eq!(doc[0]["key_assessed"], true, "{doc:#}");
+            assert_eq!(doc[0]["fips"]["key_assessed"], true, "{doc:#}");
             if encrypted {
                 // SPEC §4: PBES2, PBKDF2-HMAC-SHA-256, 16-byte salt, 600,000 iterations, AES.
                 let o = run(keyconv()
@@ -444,7 +444,7 @@ fn fips_output_is_compliant_and_loads_in_fips_only_openssl() {
                     .arg(&out)
                     .env("KEYCONV_PASSPHRASE", "fips passphrase 123"));
                 let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-                let p = &doc["protection"];
+                let p = &doc[0]["protection"];
                 assert_eq!(p["kdf"]["name"], "pbkdf2", "{doc:#}");
                 assert_eq!(p["kdf"]["prf"], "hmac-sha256", "{doc:#}");
                 assert_eq!(p["kdf"]["salt_length"], 16, "{doc:#}");

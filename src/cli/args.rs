@@ -38,6 +38,17 @@ pub enum Command {
     /// Add keys of any private format (a .ppk too) to the ssh-agent at SSH_AUTH_SOCK, list
     /// and remove them.
     Agent(AgentArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `keyconv man | man -l -`.
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// A format keyconv writes (`--to`).
@@ -137,13 +148,14 @@ pub struct ConvertArgs {
     /// The output format.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub to: Format,
-    /// Write to FILE (atomically; 0600 for private keys) instead of standard output.
+    /// Write to FILE (atomically; 0600 for private keys) instead of standard output; - is
+    /// standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,
-    /// Set the key's comment.
+    /// Set the key's comment (ppk, openssh, public, rfc4716: the formats that hold one).
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
     #[command(flatten)]
@@ -177,11 +189,39 @@ pub struct FingerprintArgs {
     /// Key files, or - for standard input.
     #[arg(required = true)]
     pub inputs: Vec<String>,
-    /// The hash: sha256 (default) or md5.
-    #[arg(long, value_name = "HASH", default_value = "sha256", value_parser = ["sha256", "md5"])]
-    pub hash: String,
+    /// The hash, as ssh-keygen -E.
+    #[arg(long, short = 'E', value_name = "HASH", value_enum, default_value_t = HashName::Sha256)]
+    pub hash: HashName,
+    /// Print the bubblebabble digest (of SHA-1) instead, as ssh-keygen -B.
+    #[arg(long, short = 'B', conflicts_with_all = ["hash", "visual", "format"])]
+    pub bubblebabble: bool,
+    /// Also draw the randomart picture of the fingerprint, as ssh-keygen -lv.
+    #[arg(long, short = 'v')]
+    pub visual: bool,
+    /// Print the fingerprints a cloud portal shows instead: aws (EC2 key pairs).
+    #[arg(long, value_name = "PORTAL", value_enum, conflicts_with_all = ["hash", "visual"])]
+    pub format: Option<Portal>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+/// A fingerprint hash (`fingerprint --hash`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashName {
+    /// SHA-256, base64 (ssh-keygen's default).
+    Sha256,
+    /// SHA-512, base64.
+    Sha512,
+    /// MD5, colon-separated hex.
+    Md5,
+}
+
+/// A cloud portal whose fingerprints `fingerprint --format` prints.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Portal {
+    /// Amazon EC2 key pairs: MD5 of the SPKI DER (imported RSA), SHA-1 of the PKCS#8 DER (RSA
+    /// created by AWS; needs the private key), SHA-256 base64 (ED25519).
+    Aws,
 }
 
 #[derive(Args, Debug)]
@@ -189,7 +229,7 @@ pub struct InspectArgs {
     /// Key files, or - for standard input.
     #[arg(required = true)]
     pub inputs: Vec<String>,
-    /// Print one JSON document (an array when there are several inputs).
+    /// Print one JSON array, one entry per input (schema/keyconv.schema.json).
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -204,9 +244,13 @@ pub struct FipsCheckArgs {
     /// Walk directories (in parallel on all cores); files that are not key files are skipped.
     #[arg(long, short = 'r')]
     pub recursive: bool,
-    /// Print one JSON array.
+    /// Print one JSON array, one entry per file (schema/keyconv.schema.json); the summary goes
+    /// to standard error.
     #[arg(long)]
     pub json: bool,
+    /// Print only the non-compliant files and the summary.
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
     /// Also fail on conditional verdicts (EdDSA) and on keys that could not be assessed.
     #[arg(long)]
     pub strict: bool,
@@ -281,6 +325,9 @@ pub struct GenerateArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,
+    /// Print nothing but errors and warnings (no fingerprint, no note of the files written).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// The key's comment (default USER@HOST, as ssh-keygen).
     #[arg(long, short = 'C', value_name = "TEXT")]
     pub comment: Option<String>,
@@ -352,6 +399,9 @@ pub struct AuthorizedKeysListArgs {
     /// The fingerprint hash: sha256 (default) or md5.
     #[arg(long, value_name = "HASH", default_value = "sha256", value_parser = ["sha256", "md5"])]
     pub hash: String,
+    /// Print one JSON array with one entry, the file's (schema/keyconv.schema.json).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -61,6 +61,8 @@ use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
+use serde_json::json;
+
 use keyconv::error::{Error, ErrorKind};
 use keyconv::format::KeyFile;
 use keyconv::format::public::{decode_line_with_options, encode};
@@ -837,6 +839,9 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn list(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
+    if args.json {
+        return list_json(args);
+    }
     let file = KeysFile::open(&args.file, false)?;
     if file.metadata.is_none() {
         return Err(file.fail(Error::new(ErrorKind::Io("no such file".into()))));
@@ -877,6 +882,43 @@ fn list(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
         }
     }
     out.flush().map_err(stdout_error)
+}
+
+/// `list --json`: an array with the file's one entry (schema/keyconv.schema.json): its keys with
+/// their line numbers and options, and the lines keyconv does not read; or an error entry.
+fn list_json(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
+    let opened = KeysFile::open(&args.file, false).and_then(|file| match file.metadata {
+        None => Err(file.fail(Error::new(ErrorKind::Io("no such file".into())))),
+        Some(_) => Ok(file),
+    });
+    let file = match opened {
+        Ok(file) => file,
+        Err(Failure::Input(name, e)) => {
+            super::report(Some(&name), &e);
+            super::json::print(vec![super::json::error_entry(&name, &e)])?;
+            return Err(Failure::Reported(1));
+        }
+        Err(other) => return Err(other),
+    };
+    let (mut keys, mut foreign) = (Vec::new(), Vec::new());
+    for line in file.lines() {
+        match &line.entry {
+            Entry::Key { options, key, .. } => {
+                let mut entry = super::json::key(key);
+                if let Some(map) = entry.as_object_mut() {
+                    map.insert("line".into(), json!(line.number));
+                    map.insert("options".into(), json!(options));
+                }
+                keys.push(entry);
+            }
+            Entry::Other => {}
+            Entry::Foreign(why) => foreign.push(json!({"line": line.number, "reason": why})),
+        }
+    }
+    super::json::print(vec![super::json::ok_entry(
+        &file.shown,
+        json!({"keys": keys, "unread_lines": foreign}),
+    )])
 }
 
 /// Whether `target` names `key`: its fingerprint, or else exactly its comment.

@@ -5,7 +5,7 @@ use std::io::Write;
 use zeroize::Zeroizing;
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::format::{KeyFile, Target, encode_private, encode_public};
+use keyconv::format::{Format, KeyFile, Target, encode_private, encode_public};
 use keyconv::protection::KdfLimits;
 
 use super::Failure;
@@ -19,7 +19,23 @@ use super::unlock;
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let input = Input::new(&args.input);
     let on_input = |e: Error| Failure::Input(args.input.clone(), e);
-    if let Some(out) = &args.output {
+    let format = args.to;
+    if args.comment.is_some() && !format.holds_comment() {
+        // SPEC §1: the input's comment is dropped silently, an explicit one is a usage error.
+        let holding: Vec<&str> = Format::ALL
+            .iter()
+            .filter(|f| f.holds_comment())
+            .map(|f| f.name())
+            .collect();
+        return Err(Failure::Usage(format!(
+            "--comment: {} files have no comment field (the formats with one: {})",
+            format.name(),
+            holding.join(", ")
+        )));
+    }
+    // `-o -` is standard output.
+    let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if let Some(out) = output {
         if input
             .path()
             .is_some_and(|p| input::same_file(p, out) || p == out.as_path())
@@ -35,7 +51,6 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             )))));
         }
     }
-    let format = args.to;
     let bytes = input.read_key_file().map_err(on_input)?;
     let file = KeyFile::decode(&bytes).map_err(on_input)?;
     let limits = KdfLimits {
@@ -94,7 +109,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         (Zeroizing::new(text.into_bytes()), PUBLIC_MODE)
     };
 
-    match &args.output {
+    match output {
         Some(path) => output::write_file(path, &data, mode, args.force).map_err(Failure::Plain),
         None => {
             let mut out = std::io::stdout().lock();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use keyconv::error::{Error, ErrorKind};
 use keyconv::fips::{Assessment, Compliance, assess};
@@ -17,8 +17,8 @@ use super::args::{FipsCheckArgs, PassphraseArgs};
 use super::fips_fix::{self, Outcome};
 use super::input::Input;
 use super::output::stdout_error;
-use super::unlock;
 use super::verdict::{assessment_json, assessment_lines};
+use super::{json, unlock};
 
 /// The outcome for one file.
 enum Checked {
@@ -131,22 +131,51 @@ fn check_all(files: &[(PathBuf, bool)], passphrase: &PassphraseArgs) -> Vec<Chec
     all.into_iter().map(|(_, c)| c).collect()
 }
 
+/// How many files had each outcome: the summary line.
+#[derive(Default)]
+struct Tally {
+    compliant: usize,
+    non_compliant: usize,
+    unreadable: usize,
+    skipped: usize,
+}
+
+impl Tally {
+    /// `N files: N compliant, N non-compliant, N unreadable, N skipped` (SPEC §2).
+    fn line(&self) -> String {
+        let total = self.compliant + self.non_compliant + self.unreadable + self.skipped;
+        format!(
+            "{total} file{}: {} compliant, {} non-compliant, {} unreadable, {} skipped\n",
+            if total == 1 { "" } else { "s" },
+            self.compliant,
+            self.non_compliant,
+            self.unreadable,
+            self.skipped
+        )
+    }
+}
+
 pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
     let files = collect(&args.inputs, args.recursive)?;
     let results = check_all(&files, &args.passphrase);
-    let (mut unreadable, mut failing) = (false, false);
+    let mut tally = Tally::default();
     let (mut fixed, mut left) = (0usize, 0usize);
     let mut text = String::new();
-    let mut docs = Vec::new();
+    let mut entries = Vec::new();
     for ((path, _), checked) in files.iter().zip(&results) {
         let name = path.display().to_string();
         match checked {
-            Checked::Skipped => {}
+            Checked::Skipped => {
+                tally.skipped += 1;
+                if args.json {
+                    entries.push(json::skipped_entry(&name, "not a key file"));
+                }
+            }
             Checked::Unreadable(e) => {
-                unreadable = true;
+                tally.unreadable += 1;
                 super::report(Some(&name), e);
                 if args.json {
-                    docs.push(json!({"file": name, "error": super::message(e)}));
+                    entries.push(json::error_entry(&name, e));
                 }
             }
             Checked::Assessed { format, assessment } => {
@@ -158,17 +187,27 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                     Some(Outcome::Left(_)) => left += 1,
                     None => {}
                 }
-                failing |= verdict == Compliance::NonCompliant
-                    && !matches!(outcome, Some(Outcome::Fixed(_)));
-                if args.json {
-                    let mut doc = assessment_json(assessment);
-                    if let Some(map) = doc.as_object_mut() {
-                        map.insert("file".into(), json!(name));
-                        map.insert("format".into(), json!(format.name()));
-                        map.insert("compliant".into(), json!(verdict == Compliance::Compliant));
-                    }
-                    docs.push(doc);
+                // A fixed file is compliant afterwards.
+                if verdict == Compliance::NonCompliant
+                    && !matches!(outcome, Some(Outcome::Fixed(_)))
+                {
+                    tally.non_compliant += 1;
                 } else {
+                    tally.compliant += 1;
+                }
+                if args.json {
+                    let mut fields =
+                        json!({"format": format.name(), "fips": assessment_json(assessment)});
+                    if let (Some(outcome), Some(map)) = (&outcome, fields.as_object_mut()) {
+                        let (what, detail) = match outcome {
+                            Outcome::Fixed(how) => ("fixed", how),
+                            Outcome::WouldFix(how) => ("would-fix", how),
+                            Outcome::Left(why) => ("left", why),
+                        };
+                        map.insert("fix".into(), json!({"outcome": what, "detail": detail}));
+                    }
+                    entries.push(json::ok_entry(&name, fields));
+                } else if !args.quiet || verdict == Compliance::NonCompliant {
                     text.push_str(&format!(
                         "{}: {verdict}\n{}",
                         super::output::printable(&name),
@@ -185,18 +224,24 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    if args.json {
-        text = format!("{:#}\n", Value::Array(docs));
-    }
+    let mut trailer = String::new();
     if args.fix {
         let would = if args.dry_run {
             "would be fixed"
         } else {
             "fixed"
         };
-        text.push_str(&format!(
+        trailer.push_str(&format!(
             "--fix: {fixed} {would}, {left} left non-compliant\n"
         ));
+    }
+    trailer.push_str(&tally.line());
+    if args.json {
+        text = json::text(entries);
+        // Standard output is the JSON document alone; the summary goes beside it.
+        super::say!("{}", trailer.trim_end());
+    } else {
+        text.push_str(&trailer);
     }
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -205,7 +250,7 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(stdout_error(e)),
         _ => {}
     }
-    match (unreadable, failing) {
+    match (tally.unreadable > 0, tally.non_compliant > 0) {
         (true, _) => Err(Failure::Reported(2)),
         (false, true) => Err(Failure::Reported(1)),
         (false, false) => Ok(()),

@@ -40,6 +40,12 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     } else {
         Format::OpenSsh
     });
+    if args.output.as_os_str() == "-" {
+        return Err(Failure::Usage(
+            "generate writes two files, FILE and FILE.pub: -o - (standard output) cannot hold them"
+                .into(),
+        ));
+    }
     let private_path = args.output.clone();
     let public_path = public_path(&private_path);
     let name = output::shown(&private_path);
@@ -85,6 +91,9 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
         args.force,
     )
     .map_err(Failure::Plain)?;
+    if args.quiet {
+        return Ok(());
+    }
     let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
     super::say!(
         "keyconv: wrote {} ({format}, {}) and {}",

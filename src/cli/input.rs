@@ -149,7 +149,8 @@ fn from_env(name: &str) -> Result<Option<Passphrase>> {
 }
 
 /// The passphrase for reading `input`: `--passphrase-file`, else `KEYCONV_PASSPHRASE`, else a
-/// prompt when standard input is a terminal, else `None`.
+/// prompt on the controlling terminal when someone is there to answer it
+/// ([`can_prompt`]), else `None`.
 pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphrase>> {
     if let Some(path) = &args.passphrase_file {
         return read_passphrase_file(path).map(Some);
@@ -157,10 +158,40 @@ pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphr
     if let Some(p) = from_env("KEYCONV_PASSPHRASE")? {
         return Ok(Some(p));
     }
-    if io::stdin().is_terminal() && !input.is_stdin() {
-        return prompt(&format!("Enter passphrase for {}: ", input.name)).map(Some);
+    if can_prompt(input) {
+        let name = if input.is_stdin() {
+            "standard input"
+        } else {
+            &input.name
+        };
+        return prompt(&format!("Enter passphrase for {name}: ")).map(Some);
     }
     Ok(None)
+}
+
+/// Whether a passphrase prompt can be answered. The prompt reads the controlling terminal
+/// (`/dev/tty`), not standard input, so it works when the key itself comes from standard input
+/// (`cat key | keyconv convert - …`), as ssh-keygen's and puttygen's prompts do. Standard input
+/// or standard error must be a terminal too (someone is watching): a run whose standard input
+/// and error both go elsewhere (a script, a test harness) never waits for an answer.
+fn can_prompt(input: &Input) -> bool {
+    #[cfg(unix)]
+    {
+        let watched = io::stdin().is_terminal() || io::stderr().is_terminal();
+        let _ = input;
+        watched
+            && std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        // The console prompt (CONIN$) is what works there; standard input as the key is not
+        // distinguished from it.
+        io::stdin().is_terminal() && !input.is_stdin()
+    }
 }
 
 /// Asks for a passphrase on the terminal (rpassword reads `/dev/tty` with echo off; on Windows

@@ -13,7 +13,7 @@ use super::Failure;
 use super::args::{InspectArgs, PassphraseArgs};
 use super::input::{Input, over_inputs};
 use super::output::{printable, stdout_error};
-use super::{unlock, verdict};
+use super::{json, unlock, verdict};
 
 /// What `inspect` found in one input.
 struct Report {
@@ -95,17 +95,6 @@ fn kdf_json(kdf: &Kdf) -> Value {
     }
 }
 
-fn key_json(key: &PublicKey) -> Value {
-    json!({
-        "type": key.data().label(),
-        "algorithm": key.data().algorithm(),
-        "bits": key.data().bits(),
-        "comment": key.comment(),
-        "fingerprint_sha256": key.fingerprint(FingerprintHash::Sha256),
-        "fingerprint_md5": key.fingerprint(FingerprintHash::Md5),
-    })
-}
-
 impl Report {
     fn json(&self) -> Value {
         let protection = match &self.protection {
@@ -115,20 +104,17 @@ impl Report {
                 "cipher": self.protection.cipher_name(), "kdf": kdf_json(kdf)
             }),
         };
-        let mut v = json!({
-            "file": self.name,
-            "format": self.format.name(),
-            "private": self.format.is_private(),
-            "keys": self.keys.iter().map(key_json).collect::<Vec<_>>(),
-            "protection": protection,
-        });
-        if let Some(map) = v.as_object_mut() {
-            if let Some(note) = &self.note {
-                map.insert("note".into(), json!(note));
-            }
-            map.insert("fips".into(), verdict::assessment_json(&self.assessment));
-        }
-        v
+        json::ok_entry(
+            &self.name,
+            json!({
+                "format": self.format.name(),
+                "private": self.format.is_private(),
+                "keys": self.keys.iter().map(json::key).collect::<Vec<_>>(),
+                "protection": protection,
+                "note": self.note,
+                "fips": verdict::assessment_json(&self.assessment),
+            }),
+        )
     }
 
     fn text(&self) -> String {
@@ -177,29 +163,42 @@ impl Report {
 }
 
 pub(crate) fn run(args: &InspectArgs) -> Result<(), Failure> {
-    let mut reports = Vec::new();
-    let result = over_inputs(&args.inputs, |input| {
-        reports.push(inspect_one(input, &args.passphrase)?);
-        Ok(false)
-    });
-    let text = if args.json {
-        let docs: Vec<Value> = reports.iter().map(Report::json).collect();
-        let doc = match <[Value; 1]>::try_from(docs) {
-            Ok([one]) if args.inputs.len() == 1 => one,
-            Ok([one]) => Value::Array(vec![one]),
-            Err(many) => Value::Array(many),
-        };
-        format!("{doc:#}\n")
-    } else {
-        reports
+    if !args.json {
+        let mut reports = Vec::new();
+        let result = over_inputs(&args.inputs, |input| {
+            reports.push(inspect_one(input, &args.passphrase)?);
+            Ok(false)
+        });
+        let text = reports
             .iter()
             .map(Report::text)
             .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(stdout_error)?;
-    result
+            .join("\n");
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(stdout_error)?;
+        return result;
+    }
+    // JSON: one entry per input in argument order, a failed input as an error entry (its error
+    // also on standard error).
+    let mut entries = Vec::with_capacity(args.inputs.len());
+    let mut failed = false;
+    for name in &args.inputs {
+        match inspect_one(&Input::new(name), &args.passphrase) {
+            Ok(report) => entries.push(report.json()),
+            Err(Failure::Input(_, e) | Failure::Plain(e)) => {
+                super::report(Some(name), &e);
+                entries.push(json::error_entry(name, &e));
+                failed = true;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    json::print(entries)?;
+    if failed {
+        Err(Failure::Reported(1))
+    } else {
+        Ok(())
+    }
 }

@@ -299,6 +299,12 @@ pub fn encode(key: &PublicKey) -> Result<String> {
     Ok(armour::encode(SPKI_LABEL, &[], &der_bytes, 64))
 }
 
+/// Encodes `key` as a DER SubjectPublicKeyInfo (what `openssl pkey -pubout -outform DER`
+/// writes).
+pub fn encode_der(key: &PublicKey) -> Result<Vec<u8>> {
+    to_der(key.data())
+}
+
 /// The DER SubjectPublicKeyInfo of `data`.
 pub(crate) fn to_der(data: &PublicKeyData) -> Result<Vec<u8>> {
     fn internal(e: pkcs8::der::Error) -> Error {
