@@ -13,11 +13,14 @@ use crate::protection::{KdfLimits, Protection};
 
 pub mod openssh;
 pub mod pem;
+pub mod pkcs12;
 pub mod pkcs8;
 pub mod ppk;
 pub mod public;
 pub mod rfc4716;
 pub mod spki;
+pub mod sshcom;
+pub mod x509;
 
 /// A key file format (SPEC §1). The names are those of `--to` and `inspect`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,11 +39,17 @@ pub enum Format {
     Rfc4716,
     /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
     Spki,
+    /// ssh.com / Tectia `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` (RSA, DSA).
+    Sshcom,
+    /// PKCS#12 `.p12` / `.pfx` (read only).
+    Pkcs12,
+    /// X.509 certificates, PEM `CERTIFICATE` or DER: the subject public key (read only).
+    X509,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 10] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -48,6 +57,9 @@ impl Format {
         Format::Public,
         Format::Rfc4716,
         Format::Spki,
+        Format::Sshcom,
+        Format::Pkcs12,
+        Format::X509,
     ];
 
     /// The name used by `--to` and `inspect`.
@@ -60,6 +72,9 @@ impl Format {
             Format::Public => "public",
             Format::Rfc4716 => "rfc4716",
             Format::Spki => "spki",
+            Format::Sshcom => "sshcom",
+            Format::Pkcs12 => "pkcs12",
+            Format::X509 => "x509",
         }
     }
 
@@ -78,6 +93,9 @@ impl Format {
             Format::Public => "OpenSSH public key",
             Format::Rfc4716 => "RFC 4716 public key",
             Format::Spki => "SubjectPublicKeyInfo",
+            Format::Sshcom => "ssh.com private key",
+            Format::Pkcs12 => "PKCS#12",
+            Format::X509 => "X.509 certificate",
         }
     }
 
@@ -85,7 +103,12 @@ impl Format {
     pub fn is_private(self) -> bool {
         matches!(
             self,
-            Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
+            Format::Ppk
+                | Format::OpenSsh
+                | Format::Pkcs8
+                | Format::Pem
+                | Format::Sshcom
+                | Format::Pkcs12
         )
     }
 
@@ -128,6 +151,10 @@ fn detect_der(input: &[u8]) -> Option<Format> {
         [0x30, 0x04] => Some(Format::Pkcs8),
         // SubjectPublicKeyInfo: algorithm, subjectPublicKey
         [0x30, 0x03] => Some(Format::Spki),
+        // PFX: version 3, authSafe ContentInfo [, macData]
+        [0x02, 0x30] | [0x02, 0x30, 0x30] => Some(Format::Pkcs12),
+        // Certificate: tbsCertificate, signatureAlgorithm, signatureValue
+        [0x30, 0x30, 0x03] => Some(Format::X509),
         // PKCS#1 RSAPublicKey: n, e
         [0x02, 0x02] => Some(Format::Spki),
         // PKCS#1 RSAPrivateKey (9 integers), DSA (6), SEC1 ECPrivateKey (version, octets, ...)
@@ -146,10 +173,7 @@ fn detect_text(text: &str) -> Result<Format> {
             return Ok(Format::Rfc4716);
         }
         if rest.starts_with("ENCRYPTED PRIVATE KEY ----") {
-            return Err(Error::new(ErrorKind::UnsupportedScheme(
-                "ssh.com SSH2 ENCRYPTED PRIVATE KEY files".into(),
-            ))
-            .with_hint("convert it with ssh-keygen -i -f FILE first"));
+            return Ok(Format::Sshcom);
         }
     }
     if let Some(label) = armour::first_label(text) {
@@ -160,6 +184,7 @@ fn detect_text(text: &str) -> Result<Format> {
             // `openssl ecparam -genkey` writes the curve's block before the key's.
             "EC PARAMETERS" if text.contains("-----BEGIN EC PRIVATE KEY-----") => Ok(Format::Pem),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Ok(Format::Spki),
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Ok(Format::X509),
             other => Err(Error::new(ErrorKind::UnsupportedScheme(format!(
                 "PEM files labelled {other}"
             )))),
@@ -249,6 +274,9 @@ impl KeyFile {
             Format::Public => Contents::Public(public::decode(input)?),
             Format::Rfc4716 => Contents::Public(rfc4716::decode(input)?),
             Format::Spki => Contents::Public(spki::decode(input)?),
+            Format::Sshcom => Contents::Private(sshcom::decode(input)?),
+            Format::Pkcs12 => Contents::Private(pkcs12::decode(input)?),
+            Format::X509 => Contents::Public(x509::decode(input)?),
         };
         Ok(KeyFile { format, contents })
     }
@@ -330,6 +358,8 @@ pub fn encode_private(
         Format::Pkcs8 if options.pkcs8.der => pkcs8::encode_der(key, &options.pkcs8, pass),
         Format::Pkcs8 => pkcs8::encode(key, &options.pkcs8, pass).map(String::into_bytes),
         Format::Pem => pem::encode(key, &options.pem, pass).map(String::into_bytes),
+        Format::Sshcom => sshcom::encode(key, pass).map(|text| text.as_bytes().to_vec()),
+        Format::Pkcs12 | Format::X509 => Err(read_only(target)),
         public => Ok(encode_public(key.public_key(), public)?.into_bytes()),
     }
 }
@@ -340,11 +370,21 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::Public => Ok(public::encode(key)),
         Format::Rfc4716 => Ok(rfc4716::encode(key)),
         Format::Spki => spki::encode(key),
+        Format::X509 => Err(read_only(target)),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",
             private.name()
         )))),
     }
+}
+
+/// The error for a target keyconv reads but does not write.
+fn read_only(target: Format) -> Error {
+    Error::new(ErrorKind::InvalidRequest(format!(
+        "keyconv reads {} files but does not write them: use ppk, openssh, pkcs8, pem or sshcom \
+         (or public, rfc4716, spki for the public key)",
+        target.description()
+    )))
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ pub enum Kdf {
     PpkSha1,
     /// Legacy PEM's `EVP_BytesToKey` with MD5 and one iteration, salted with the IV's first 8 bytes.
     OpensslMd5,
+    /// ssh.com's MD5 chain (`MD5(P) ‖ MD5(P ‖ MD5(P))`, unsalted, one iteration).
+    SshcomMd5,
     /// A PBES1 or PKCS#12 PBE scheme, named.
     Pbe {
         /// The scheme, e.g. `pbeWithSHAAnd3-KeyTripleDES-CBC`.
@@ -125,6 +127,7 @@ impl fmt::Display for Kdf {
             ),
             Kdf::PpkSha1 => f.write_str("ppk-v2 sha1 (unsalted)"),
             Kdf::OpensslMd5 => f.write_str("openssl md5 (EVP_BytesToKey, 1 iteration)"),
+            Kdf::SshcomMd5 => f.write_str("ssh.com md5 (unsalted, 1 iteration)"),
             Kdf::Pbe {
                 scheme,
                 iterations,
@@ -225,7 +228,7 @@ impl KdfLimits {
             Kdf::Pbe { iterations, .. } => {
                 self.check("PBE iterations", *iterations, MAX_PBE_ITERATIONS)
             }
-            Kdf::PpkSha1 | Kdf::OpensslMd5 => Ok(()),
+            Kdf::PpkSha1 | Kdf::OpensslMd5 | Kdf::SshcomMd5 => Ok(()),
         }
     }
 }
