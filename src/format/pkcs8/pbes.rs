@@ -121,7 +121,7 @@ const PBES1_SCHEMES: [(&str, &str, Pbkdf1Hash); 2] = [
 ];
 
 /// The PKCS#12 PBE schemes with a cipher keyconv has (RFC 7292 appendix C).
-const PKCS12_SCHEMES: [(&str, &str, CbcCipher); 2] = [
+const PKCS12_SCHEMES: [(&str, &str, CbcCipher); 4] = [
     (
         "1.2.840.113549.1.12.1.3",
         "pbeWithSHAAnd3-KeyTripleDES-CBC",
@@ -131,6 +131,16 @@ const PKCS12_SCHEMES: [(&str, &str, CbcCipher); 2] = [
         "1.2.840.113549.1.12.1.4",
         "pbeWithSHAAnd2-KeyTripleDES-CBC",
         CbcCipher::DesEde2,
+    ),
+    (
+        "1.2.840.113549.1.12.1.5",
+        "pbeWithSHAAnd128BitRC2-CBC",
+        CbcCipher::Rc2x128,
+    ),
+    (
+        "1.2.840.113549.1.12.1.6",
+        "pbewithSHAAnd40BitRC2-CBC",
+        CbcCipher::Rc2x40,
     ),
 ];
 
@@ -143,8 +153,6 @@ fn unsupported_name(oid: &str) -> Option<&'static str> {
         "1.2.840.113549.1.5.11" => "pbeWithSHA1AndRC2-CBC",
         "1.2.840.113549.1.12.1.1" => "pbeWithSHAAnd128BitRC4",
         "1.2.840.113549.1.12.1.2" => "pbeWithSHAAnd40BitRC4",
-        "1.2.840.113549.1.12.1.5" => "pbeWithSHAAnd128BitRC2-CBC",
-        "1.2.840.113549.1.12.1.6" => "pbewithSHAAnd40BitRC2-CBC",
         "1.2.840.113549.3.2" => "rc2-cbc",
         "1.2.840.113549.3.9" => "rc5-cbc",
         _ => return None,
@@ -322,8 +330,20 @@ impl Scheme {
             } => {
                 let password = kdf::pkcs12_password(passphrase);
                 let n = rounds(*iterations)?;
-                let key = kdf::pkcs12_kdf(&password, salt, Pkcs12Purpose::Key, n, cipher.key_len());
-                let iv = kdf::pkcs12_kdf(&password, salt, Pkcs12Purpose::Iv, n, cipher.block_len());
+                let key = kdf::pkcs12_kdf::<sha1::Sha1>(
+                    &password,
+                    salt,
+                    Pkcs12Purpose::Key,
+                    n,
+                    cipher.key_len(),
+                );
+                let iv = kdf::pkcs12_kdf::<sha1::Sha1>(
+                    &password,
+                    salt,
+                    Pkcs12Purpose::Iv,
+                    n,
+                    cipher.block_len(),
+                );
                 cbc_decrypt(*cipher, &key, &iv, data)
             }
         }
