@@ -19,11 +19,18 @@ pub(crate) use say;
 mod args;
 mod authorized_keys;
 mod convert;
-mod fips;
+mod fingerprint;
+mod fips_check;
+mod fips_policy;
 mod generate;
 mod input;
+mod inspect;
 mod output;
-mod show;
+mod protect;
+mod public;
+mod stream;
+mod unlock;
+mod verdict;
 
 use args::{Cli, Command};
 
@@ -75,10 +82,10 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Convert(args) => convert::run(&args),
-        Command::Public(args) => show::public(&args),
-        Command::Fingerprint(args) => show::fingerprint(&args),
-        Command::Inspect(args) => show::inspect(&args),
-        Command::FipsCheck(args) => fips::run(&args),
+        Command::Public(args) => public::run(&args),
+        Command::Fingerprint(args) => fingerprint::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::FipsCheck(args) => fips_check::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::AuthorizedKeys(args) => authorized_keys::run(&args),
     };

@@ -43,9 +43,9 @@ use super::args::{
     AuthorizedKeysAddArgs, AuthorizedKeysArgs, AuthorizedKeysCommand, AuthorizedKeysFileArg,
     AuthorizedKeysListArgs, AuthorizedKeysRemoveArgs,
 };
-use super::convert::unlock;
 use super::input::{Input, io_error};
 use super::output::{self, stdout_error};
+use super::unlock;
 
 pub(crate) fn run(args: &AuthorizedKeysArgs) -> Result<(), Failure> {
     match &args.command {
@@ -302,14 +302,10 @@ fn input_keys(name: &str, args: &AuthorizedKeysAddArgs) -> Result<Vec<PublicKey>
     let on_input = |e: Error| Failure::Input(name.to_owned(), e);
     let bytes = input.read_key_file().map_err(on_input)?;
     let file = KeyFile::decode(&bytes).map_err(on_input)?;
-    let mut keys = file.public_keys();
-    if keys.is_empty() && file.is_private() {
-        let limits = KdfLimits {
-            allow_expensive: args.passphrase.allow_expensive_kdf,
-        };
-        let (key, _) = unlock(&file, &args.passphrase, &input, limits)?;
-        keys.push(key.public_key().clone());
-    }
+    let limits = KdfLimits {
+        allow_expensive: args.passphrase.allow_expensive_kdf,
+    };
+    let keys = unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?;
     for key in &keys {
         if let PublicKeyData::Opaque(o) = key.data()
             && o.algorithm.contains("-cert-v01@")

@@ -28,10 +28,10 @@ use keyconv::passphrase::Passphrase;
 
 use super::Failure;
 use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
-use super::convert::encode_options;
-use super::fips;
+use super::fips_policy;
 use super::input;
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
+use super::protect::encode_options;
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let spec = key_spec(args)?;
@@ -60,12 +60,12 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let comment = args.comment.clone().unwrap_or_else(default_comment);
     let key = PrivateKey::generate(spec, &comment).map_err(on_output)?;
     if args.fips {
-        fips::preflight(&name, key.public_key(), target, &options, args.strict)
+        fips_policy::preflight(&name, key.public_key(), target, &options, args.strict)
             .map_err(on_output)?;
     }
     let data = Zeroizing::new(encode_private(&key, target, &options).map_err(on_output)?);
     if args.fips {
-        fips::verify_output(&data, key.public_key(), args.strict).map_err(on_output)?;
+        fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_output)?;
     }
     let line = public::encode(key.public_key());
 

@@ -11,6 +11,7 @@ use keyconv::error::{Error, ErrorKind, Result};
 use keyconv::passphrase::Passphrase;
 
 use super::args::{NewPassphraseArgs, PassphraseArgs};
+use super::{Failure, report};
 
 /// An input named on the command line: a path or `-`.
 pub struct Input {
@@ -191,5 +192,32 @@ pub fn same_file(a: &Path, b: &PathBuf) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+/// Runs `each_input` over every input, reporting failures and going on; exit 1 if any failed.
+pub(crate) fn over_inputs(
+    inputs: &[String],
+    mut each_input: impl FnMut(&Input) -> Result<bool, Failure>,
+) -> Result<(), Failure> {
+    let mut failed = false;
+    for name in inputs {
+        match each_input(&Input::new(name)) {
+            Ok(bad_lines) => failed |= bad_lines,
+            Err(Failure::Input(name, e)) => {
+                report(Some(&name), &e);
+                failed = true;
+            }
+            Err(Failure::Plain(e)) => {
+                report(Some(name), &e);
+                failed = true;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if failed {
+        Err(Failure::Reported(1))
+    } else {
+        Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! `keyconv fips-check` and the FIPS parts of `convert --fips` and `inspect`.
+//! `keyconv fips-check`: the FIPS verdict of every input, directories walked in parallel.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -8,16 +8,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::fips::{Assessment, Compliance, Verdict, assess, rule_by_id};
-use keyconv::format::pkcs8::Prf;
-use keyconv::format::{EncodeOptions, Format, KeyFile};
-use keyconv::key::{KeyType, PublicKey};
-use keyconv::protection::{KdfLimits, Protection};
+use keyconv::fips::{Assessment, Compliance, assess};
+use keyconv::format::{Format, KeyFile};
+use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
 use super::input::Input;
 use super::output::stdout_error;
+use super::unlock;
+use super::verdict::{assessment_json, assessment_lines};
 
 /// The outcome for one file.
 enum Checked {
@@ -47,20 +47,14 @@ fn check_file(path: &Path, passphrase: &PassphraseArgs, walking: bool) -> Checke
         Err(e) => return Checked::Unreadable(e),
     };
     let protection = file.protection();
-    let mut keys = file.public_keys();
-    let given =
-        passphrase.passphrase_file.is_some() || std::env::var_os("KEYCONV_PASSPHRASE").is_some();
-    if keys.is_empty() && file.is_private() && given {
-        let limits = KdfLimits {
-            allow_expensive: passphrase.allow_expensive_kdf,
-        };
-        let key = super::input::passphrase(passphrase, &input)
-            .and_then(|p| file.private_key(p.as_ref(), &limits));
-        match key {
-            Ok(key) => keys.push(key.public_key().clone()),
-            Err(e) => return Checked::Unreadable(e),
-        }
-    }
+    let limits = KdfLimits {
+        allow_expensive: passphrase.allow_expensive_kdf,
+    };
+    let keys = match unlock::public_keys(&file, passphrase, &input, limits, unlock::Ask::IfGiven) {
+        Ok(keys) => keys,
+        Err(Failure::Input(_, e) | Failure::Plain(e)) => return Checked::Unreadable(e),
+        Err(_) => return Checked::Unreadable(Error::new(ErrorKind::PassphraseRequired)),
+    };
     Checked::Assessed {
         format: file.format(),
         assessment: assess(&keys, &protection),
@@ -136,46 +130,6 @@ fn check_all(files: &[(PathBuf, bool)], passphrase: &PassphraseArgs) -> Vec<Chec
     all.into_iter().map(|(_, c)| c).collect()
 }
 
-fn citation(rule: &str) -> &'static str {
-    rule_by_id(rule).map(|r| r.citation).unwrap_or("-")
-}
-
-/// The FIPS part of `inspect --json` and `fips-check --json`.
-pub(crate) fn assessment_json(a: &Assessment) -> Value {
-    json!({
-        "verdict": a.compliance(false).to_string(),
-        "strict_verdict": a.compliance(true).to_string(),
-        "key_assessed": a.key_assessed,
-        "findings": a.findings.iter().map(|f| json!({
-            "rule": f.rule,
-            "verdict": f.verdict.name(),
-            "detail": f.detail,
-            "citation": citation(f.rule),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The FIPS part of text reports: one line per finding.
-pub(crate) fn assessment_lines(a: &Assessment, indent: &str) -> String {
-    let mut s = String::new();
-    for f in &a.findings {
-        s.push_str(&format!(
-            "{indent}{:<13} {:<18} {} ({})\n",
-            f.verdict.name(),
-            f.rule,
-            f.detail,
-            citation(f.rule)
-        ));
-    }
-    if !a.key_assessed {
-        s.push_str(&format!(
-            "{indent}{:<13} {:<18} the key is encrypted: give a passphrase to assess it\n",
-            "not-assessed", "key-*"
-        ));
-    }
-    s
-}
-
 pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
     let files = collect(&args.inputs, args.recursive)?;
     let results = check_all(&files, &args.passphrase);
@@ -228,107 +182,5 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
         (true, _) => Err(Failure::Reported(2)),
         (false, true) => Err(Failure::Reported(1)),
         (false, false) => Ok(()),
-    }
-}
-
-/// `convert --fips`: refuses keys a FIPS module will not use. EdDSA is a warning, refused under
-/// `strict`. Returns the warning to print, if any.
-pub(crate) fn check_key_for_fips(key: &PublicKey, strict: bool) -> Result<Option<String>, Error> {
-    let a = assess(std::slice::from_ref(key), &Protection::None);
-    if let Some(f) = a.failures(strict).next() {
-        let hint = match key.key_type() {
-            Some(KeyType::Dsa) => {
-                "DSA cannot be made FIPS-compatible: generate an ECDSA or RSA-3072 key"
-            }
-            Some(KeyType::Ed25519 | KeyType::Ed448) => {
-                "generate an ECDSA or RSA-3072 key, or drop --strict"
-            }
-            _ => "generate an ECDSA or RSA-3072 key",
-        };
-        return Err(Error::new(ErrorKind::Refused(format!(
-            "--fips: {} ({}, {})",
-            f.detail,
-            f.rule,
-            citation(f.rule)
-        )))
-        .with_hint(hint));
-    }
-    Ok(a.findings
-        .iter()
-        .find(|f| f.verdict == Verdict::Conditional || f.verdict == Verdict::Warning)
-        .map(|f| {
-            format!(
-                "warning: {} ({})",
-                f.detail,
-                rule_by_id(f.rule).map(|r| r.condition).unwrap_or_default()
-            )
-        }))
-}
-
-/// `convert --fips` and `generate --fips` before encoding: the key, the `target` and the
-/// protection must be what a FIPS module loads and NIST approves (SPEC §4). A warning (EdDSA,
-/// RSA-2048) is printed on standard error, naming `name`.
-pub(crate) fn preflight(
-    name: &str,
-    key: &PublicKey,
-    target: Format,
-    options: &EncodeOptions,
-    strict: bool,
-) -> Result<(), Error> {
-    let refuse =
-        |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
-    if let Some(warning) = check_key_for_fips(key, strict)? {
-        super::say!("keyconv: {name}: {warning}");
-    }
-    let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    if encrypted && target != Format::Pkcs8 {
-        return Err(refuse(
-            format!("--fips: {} encryption is not FIPS-approved", target),
-            "use --to pkcs8 (PBES2, PBKDF2-HMAC-SHA-256, AES), or --no-passphrase for an unencrypted key",
-        ));
-    }
-    if let Some(p) = options.passphrase.as_ref().filter(|_| encrypted) {
-        if p.len() < 8 {
-            return Err(refuse(
-                format!(
-                    "--fips: the new passphrase is {} bytes; at least 8 are needed (passphrase-length)",
-                    p.len()
-                ),
-                "choose a longer passphrase",
-            ));
-        }
-        if options.pkcs8.prf == Prf::HmacSha1 {
-            return Err(refuse(
-                "--fips: HMAC-SHA-1 is deprecated for PBKDF2 (kdf-prf)".into(),
-                "drop --prf or use hmac-sha256",
-            ));
-        }
-        if options.pkcs8.iterations < 1000 {
-            return Err(refuse(
-                format!(
-                    "--fips: {} PBKDF2 iterations are below 1000 (kdf-iterations)",
-                    options.pkcs8.iterations
-                ),
-                "drop --iterations (600000 by default)",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `--fips` after encoding: our own output must assess as compliant.
-pub(crate) fn verify_output(data: &[u8], key: &PublicKey, strict: bool) -> Result<(), Error> {
-    let written = KeyFile::decode(data)?;
-    let mut keys = written.public_keys();
-    if keys.is_empty() {
-        keys.push(key.clone());
-    }
-    let assessment = keyconv::fips::assess(&keys, &written.protection());
-    match assessment.failures(strict).next() {
-        None => Ok(()),
-        Some(f) => Err(Error::new(ErrorKind::Refused(format!(
-            "--fips: the output would not be compliant: {} ({})",
-            f.detail, f.rule
-        )))),
     }
 }
