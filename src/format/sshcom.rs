@@ -22,7 +22,8 @@
 //!
 //! Decisions: the output is what `puttygen -O private-sshcom` writes (byte for byte when
 //! unencrypted; encrypted files differ only in the random padding). A comment is written quoted
-//! and folded with `\` at 60, then 70 characters, as puttygen does. Reading, any failure to
+//! and folded with `\` at 60, then 70 bytes, as puttygen does (at a character boundary, where
+//! puttygen would cut a UTF-8 character); a comment with a line break or a backslash is refused. Reading, any failure to
 //! parse the decrypted payload is [`ErrorKind::IncorrectPassphrase`] (there is no MAC), and an
 //! unencrypted file must parse exactly (declared total length, no trailing data).
 
@@ -302,6 +303,12 @@ fn put_mpint(w: &mut Writer, magnitude: &[u8]) {
 /// when `passphrase` is given and not empty.
 pub fn encode(key: &PrivateKey, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
     let passphrase = passphrase.filter(|p| !p.is_empty());
+    if key.comment().contains(['\r', '\n', '\\']) {
+        // The header has no escapes: a line break ends it, a backslash continues it.
+        return Err(Error::new(ErrorKind::InvalidRequest(
+            "an ssh.com comment cannot hold line breaks or backslashes".into(),
+        )));
+    }
     let mut payload = Writer::new();
     let key_type = match (key.public_key().data(), key.secret()) {
         (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) => {
