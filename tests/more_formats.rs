@@ -353,3 +353,53 @@ fn inspect_and_fips_check_judge_pkcs12_protection() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("prot-sshcom"));
 }
+
+#[test]
+fn a_modified_pkcs12_file_fails_its_mac_before_anything_is_decrypted() {
+    use keyconv::{ErrorKind, KdfLimits, KeyFile, Passphrase};
+    let pass = Passphrase::new(common::passphrase("passphrase"));
+    for file in [
+        "rsa-2048.pkcs12",
+        "rsa-2048.pkcs12-legacy",
+        "ed25519.pkcs12-nocert",
+    ] {
+        let good = std::fs::read(testdata().join(file)).unwrap();
+        let opened = KeyFile::decode(&good).unwrap();
+        assert!(
+            opened
+                .private_key(Some(&pass), &KdfLimits::default())
+                .is_ok()
+        );
+        let mut mac_failures = 0;
+        // Bytes in the middle of the file: ciphertext of the safes, which the MAC covers.
+        for at in good.len() / 2..good.len() / 2 + 32 {
+            let mut bad = good.clone();
+            bad[at] ^= 0x01;
+            let result = KeyFile::decode(&bad)
+                .and_then(|f| f.private_key(Some(&pass), &KdfLimits::default()));
+            let e = result.expect_err(file);
+            match e.kind() {
+                ErrorKind::IncorrectPassphraseOrCorrupted => mac_failures += 1,
+                ErrorKind::Malformed { .. } => {} // a DER header was hit
+                other => panic!("{file}: byte {at}: {other:?} ({e})"),
+            }
+        }
+        assert!(
+            mac_failures >= 16,
+            "{file}: only {mac_failures} MAC failures"
+        );
+    }
+}
+
+#[test]
+fn keyconv_does_not_write_pkcs12_or_x509() {
+    let source = testdata().join("rsa-2048.ppk3");
+    for target in ["pkcs12", "x509"] {
+        let o = run(keyconv()
+            .args(["convert", source.to_str().unwrap(), "--to", target])
+            .stdin(Stdio::null()));
+        assert_eq!(o.status.code(), Some(1), "{target}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("does not write"), "{target}: {stderr}");
+    }
+}
