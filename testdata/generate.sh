@@ -435,6 +435,16 @@ for k in rsa-2048 ecdsa-256 ed25519; do
     fi
 done
 
+# PBMAC1 (RFC 9579): OpenSSL 3.0 cannot write it, so the MAC of the default file is replaced by a
+# PBKDF2-HMAC-SHA-256 + HMAC-SHA-256 one computed by python's hashlib/hmac (pkcs12_pbmac1.py).
+python3 "$D/pkcs12_pbmac1.py" rsa-2048.pkcs12 rsa-2048.pkcs12-pbmac1 "$D/passphrase" 2048
+add rsa-2048.pkcs12-pbmac1 pkcs12 rsa-2048 yes passphrase "$OSV pkcs12 -export + PBMAC1 MAC (pkcs12_pbmac1.py)"
+if [[ "$VERIFY" == 1 ]]; then
+    openssl pkcs12 -in rsa-2048.pkcs12-pbmac1 -nomacver -nocerts -nodes -passin "file:$D/passphrase" 2>/dev/null \
+        | openssl pkey -pubout -outform DER -out "$T/chk.der" || fail "rsa-2048.pkcs12-pbmac1: openssl cannot read it"
+    cmp -s "$T/chk.der" rsa-2048.spki-der || fail "rsa-2048.pkcs12-pbmac1: key differs"
+fi
+
 # ---------------------------------------------------------------- manifest
 {
     printf 'file\tformat\tkey\tencrypted\tpassphrase_file\tmaker\n'

@@ -17,7 +17,8 @@
 //! ```
 //!
 //! The MAC is HMAC over the authSafe's content octets with a key from the PKCS#12 KDF (SHA-1,
-//! SHA-224/256/384/512; the `-legacy` files use SHA-1, OpenSSL 3's default is SHA-256). It is
+//! SHA-224/256/384/512; the `-legacy` files use SHA-1, OpenSSL 3's default is SHA-256), or from
+//! PBKDF2 under PBMAC1 (RFC 9579, OpenSSL 3.4's `-pbmac1_pbkdf2`). It is
 //! verified, in constant time, before anything is decrypted; a mismatch means a wrong passphrase
 //! or a modified file. The key bag and the encrypted safes use the PBE schemes of PKCS#8
 //! (PBES2 with PBKDF2 and AES-CBC, OpenSSL 3's default; the PKCS#12 PBE schemes with 3DES and
@@ -28,15 +29,14 @@
 //!   keys inside encrypted safes count too.
 //! - A file without a passphrase-protected part is still MAC-protected: without a passphrase the
 //!   empty one is tried (OpenSSL writes `-passout pass:` files this way), else one is required.
-//! - PBMAC1 (RFC 9579) MACs and public-key integrity mode (signedData) are refused as
-//!   unsupported schemes; BER with indefinite lengths (some Java and Windows tools) is refused
+//! - A PBMAC1 MAC (RFC 9579: PBKDF2 with its own salt, count and key length, then HMAC) is read
+//!   too. Public-key integrity mode (signedData) is refused as an unsupported scheme; BER with indefinite lengths (some Java and Windows tools) is refused
 //!   as not DER.
 //! - The key's comment is empty (a `friendlyName` attribute is not read as a comment).
 //!
 //! [RFC 7292]: https://www.rfc-editor.org/rfc/rfc7292
 
 use hmac::{Hmac, KeyInit, Mac};
-use sha1::Digest;
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
@@ -45,7 +45,7 @@ use crate::format::pkcs8::{self, pbe};
 use crate::format::{Format, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
-use crate::protection::{KdfLimits, MAX_PBE_ITERATIONS, Protection};
+use crate::protection::{KdfLimits, MAX_PBE_ITERATIONS, MAX_PBKDF2_ITERATIONS, Protection};
 
 const FORMAT: Format = Format::Pkcs12;
 
@@ -57,6 +57,7 @@ const KEY_BAG: &str = "1.2.840.113549.1.12.10.1.1";
 const SHROUDED_KEY_BAG: &str = "1.2.840.113549.1.12.10.1.2";
 const SAFE_CONTENTS_BAG: &str = "1.2.840.113549.1.12.10.1.6";
 const PBMAC1: &str = "1.2.840.113549.1.5.14";
+const PBKDF2: &str = "1.2.840.113549.1.5.12";
 
 /// Nesting of `safeContentsBag`s followed; real files use none.
 const MAX_NESTING: usize = 4;
@@ -87,6 +88,28 @@ impl MacHash {
         })
     }
 
+    /// The hash of an HMAC algorithm OID (RFC 8018 B.1), for PBMAC1's messageAuthScheme.
+    fn from_hmac_oid(oid: &str) -> Option<MacHash> {
+        Some(match oid {
+            "1.2.840.113549.2.7" => MacHash::Sha1,
+            "1.2.840.113549.2.8" => MacHash::Sha224,
+            "1.2.840.113549.2.9" => MacHash::Sha256,
+            "1.2.840.113549.2.10" => MacHash::Sha384,
+            "1.2.840.113549.2.11" => MacHash::Sha512,
+            _ => return None,
+        })
+    }
+
+    fn output_len(self) -> usize {
+        match self {
+            MacHash::Sha1 => 20,
+            MacHash::Sha224 => 28,
+            MacHash::Sha256 => 32,
+            MacHash::Sha384 => 48,
+            MacHash::Sha512 => 64,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             MacHash::Sha1 => "hmac-sha1",
@@ -98,13 +121,52 @@ impl MacHash {
     }
 }
 
-/// `MacData`, and the bytes it authenticates.
+/// How the MAC key is derived.
+#[derive(Clone, Debug)]
+enum MacKey {
+    /// The PKCS#12 KDF (RFC 7292 B.2) over the MAC's own hash, from MacData's salt and count.
+    Pkcs12Kdf { salt: Vec<u8>, iterations: u64 },
+    /// PBMAC1 (RFC 9579): PBKDF2 with its own parameters (MacData's salt and count are unused).
+    Pbmac1 {
+        prf: pbe::Pbkdf2Prf,
+        salt: Vec<u8>,
+        iterations: u64,
+        key_len: usize,
+    },
+}
+
+/// `MacData`: the HMAC's hash, its key derivation and the expected value.
 #[derive(Clone, Debug)]
 struct MacData {
     hash: MacHash,
+    key: MacKey,
     digest: Vec<u8>,
-    salt: Vec<u8>,
-    iterations: u64,
+}
+
+/// The longest PBMAC1 key accepted (HMAC keys beyond a hash block are hashed anyway).
+const MAX_PBMAC1_KEY_LEN: u64 = 256;
+
+impl MacData {
+    fn iterations(&self) -> u64 {
+        match &self.key {
+            MacKey::Pkcs12Kdf { iterations, .. } | MacKey::Pbmac1 { iterations, .. } => *iterations,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.key {
+            MacKey::Pkcs12Kdf { iterations, .. } => {
+                format!("mac {}, {iterations} iterations", self.hash.name())
+            }
+            MacKey::Pbmac1 {
+                prf, iterations, ..
+            } => format!(
+                "mac pbmac1 {}, pbkdf2 {} {iterations} iterations",
+                self.hash.name(),
+                prf.name()
+            ),
+        }
+    }
 }
 
 /// Where a key bag was found.
@@ -234,11 +296,7 @@ fn with_mac(protection: Protection, mac: Option<&MacData>) -> Protection {
             kdf,
         } => Protection::Encrypted {
             scheme: match mac {
-                Some(m) => format!(
-                    "pkcs12 {scheme} (mac {}, {} iterations)",
-                    m.hash.name(),
-                    m.iterations
-                ),
+                Some(m) => format!("pkcs12 {scheme} ({})", m.describe()),
                 None => format!("pkcs12 {scheme} (no mac)"),
             },
             cipher,
@@ -259,19 +317,25 @@ fn read_mac_data(m: &mut Reader<'_>) -> Result<MacData> {
     let mut digest_info = m.sequence("MAC digest info")?;
     let mut alg = digest_info.sequence("MAC algorithm")?;
     let oid = alg.oid("MAC algorithm")?;
-    if oid == PBMAC1 {
-        return Err(Error::new(ErrorKind::UnsupportedScheme(
-            "PKCS#12 PBMAC1 MAC (RFC 9579)".into(),
-        )));
-    }
-    let hash = MacHash::from_oid(&oid).ok_or_else(|| {
-        Error::new(ErrorKind::UnsupportedScheme(format!(
-            "PKCS#12 MAC digest with OID {oid}"
-        )))
-    })?;
-    if alg.peek_tag() == Some(asn1::NULL) {
-        alg.null("MAC algorithm parameters")?;
-    }
+    let pbmac1 = if oid == PBMAC1 {
+        Some(read_pbmac1(&mut alg)?)
+    } else {
+        None
+    };
+    let hash = match &pbmac1 {
+        Some((hash, _)) => *hash,
+        None => {
+            let hash = MacHash::from_oid(&oid).ok_or_else(|| {
+                Error::new(ErrorKind::UnsupportedScheme(format!(
+                    "PKCS#12 MAC digest with OID {oid}"
+                )))
+            })?;
+            if alg.peek_tag() == Some(asn1::NULL) {
+                alg.null("MAC algorithm parameters")?;
+            }
+            hash
+        }
+    };
     alg.finish("MAC algorithm")?;
     let digest = digest_info.octet_string("MAC digest")?.to_vec();
     digest_info.finish("MAC digest info")?;
@@ -282,15 +346,85 @@ fn read_mac_data(m: &mut Reader<'_>) -> Result<MacData> {
         1
     };
     m.finish("MAC data")?;
-    if iterations == 0 {
-        return Err(malformed("MAC iteration count is 0"));
+    let key = match pbmac1 {
+        Some((_, key)) => key,
+        None => {
+            if iterations == 0 {
+                return Err(malformed("MAC iteration count is 0"));
+            }
+            MacKey::Pkcs12Kdf { salt, iterations }
+        }
+    };
+    Ok(MacData { hash, key, digest })
+}
+
+/// `PBMAC1-params ::= SEQUENCE { keyDerivationFunc {PBKDF2, PBKDF2-params},
+/// messageAuthScheme {hmacWith…} }` (RFC 9579, RFC 8018 A.5).
+fn read_pbmac1(alg: &mut Reader<'_>) -> Result<(MacHash, MacKey)> {
+    let mut params = alg.sequence("PBMAC1 parameters")?;
+    let mut kdf = params.sequence("PBMAC1 key derivation function")?;
+    let kdf_oid = kdf.oid("PBMAC1 key derivation function")?;
+    if kdf_oid != PBKDF2 {
+        return Err(Error::new(ErrorKind::UnsupportedScheme(format!(
+            "PBMAC1 key derivation with OID {kdf_oid}"
+        ))));
     }
-    Ok(MacData {
+    let mut p = kdf.sequence("PBKDF2 parameters")?;
+    let salt = p.octet_string("PBKDF2 salt")?.to_vec();
+    let iterations = p.small_uint("PBKDF2 iteration count")?;
+    let key_len = if p.peek_tag() == Some(asn1::INTEGER) {
+        Some(p.small_uint("PBKDF2 key length")?)
+    } else {
+        None
+    };
+    let prf = match p.optional(asn1::SEQUENCE, "PBKDF2 PRF")? {
+        Some(mut prf) => {
+            let oid = prf.oid("PBKDF2 PRF")?;
+            if prf.peek_tag() == Some(asn1::NULL) {
+                prf.null("PBKDF2 PRF parameters")?;
+            }
+            prf.finish("PBKDF2 PRF")?;
+            pbe::Pbkdf2Prf::from_oid(&oid).ok_or_else(|| {
+                Error::new(ErrorKind::UnsupportedScheme(format!(
+                    "PBKDF2 PRF with OID {oid}"
+                )))
+            })?
+        }
+        None => pbe::Pbkdf2Prf::HmacSha1,
+    };
+    p.finish("PBKDF2 parameters")?;
+    kdf.finish("PBMAC1 key derivation function")?;
+    let mut mac = params.sequence("PBMAC1 message authentication scheme")?;
+    let mac_oid = mac.oid("PBMAC1 message authentication scheme")?;
+    if mac.peek_tag() == Some(asn1::NULL) {
+        mac.null("PBMAC1 MAC parameters")?;
+    }
+    mac.finish("PBMAC1 message authentication scheme")?;
+    params.finish("PBMAC1 parameters")?;
+    let hash = MacHash::from_hmac_oid(&mac_oid).ok_or_else(|| {
+        Error::new(ErrorKind::UnsupportedScheme(format!(
+            "PBMAC1 MAC with OID {mac_oid}"
+        )))
+    })?;
+    if iterations == 0 {
+        return Err(malformed("PBMAC1 iteration count is 0"));
+    }
+    // RFC 9579 requires keyLength; without it, the HMAC's output length.
+    let key_len = key_len.unwrap_or(hash.output_len() as u64);
+    if key_len == 0 || key_len > MAX_PBMAC1_KEY_LEN {
+        return Err(malformed(format!(
+            "PBMAC1 key length {key_len} is out of range"
+        )));
+    }
+    Ok((
         hash,
-        digest,
-        salt,
-        iterations,
-    })
+        MacKey::Pbmac1 {
+            prf,
+            salt,
+            iterations,
+            key_len: key_len as usize,
+        },
+    ))
 }
 
 /// Collects the key bags of a `SafeContents` (following nested `safeContentsBag`s).
@@ -334,14 +468,40 @@ fn read_safe_contents(der: &[u8], out: &mut Vec<Safe>, depth: usize) -> Result<(
 impl MacData {
     /// Whether the MAC over `data` verifies with `passphrase` (in constant time).
     fn verify(&self, passphrase: &[u8], data: &[u8]) -> Result<bool> {
-        let iterations = u32::try_from(self.iterations)
+        let iterations = u32::try_from(self.iterations())
             .map_err(|_| malformed("MAC iteration count is too large"))?;
-        let password = pbe::pkcs12_password(passphrase);
-        let (salt, p) = (&self.salt, pbe::Pkcs12Purpose::Mac);
-        macro_rules! run {
-            ($d:ty) => {{
-                let len = <$d as Digest>::output_size();
-                let key = pbe::pkcs12_kdf::<$d>(&password, salt, p, iterations, len);
+        let key = match &self.key {
+            MacKey::Pkcs12Kdf { salt, .. } => {
+                let password = pbe::pkcs12_password(passphrase);
+                let (p, len) = (pbe::Pkcs12Purpose::Mac, self.hash.output_len());
+                match self.hash {
+                    MacHash::Sha1 => {
+                        pbe::pkcs12_kdf::<sha1::Sha1>(&password, salt, p, iterations, len)
+                    }
+                    MacHash::Sha224 => {
+                        pbe::pkcs12_kdf::<sha2::Sha224>(&password, salt, p, iterations, len)
+                    }
+                    MacHash::Sha256 => {
+                        pbe::pkcs12_kdf::<sha2::Sha256>(&password, salt, p, iterations, len)
+                    }
+                    MacHash::Sha384 => {
+                        pbe::pkcs12_kdf::<sha2::Sha384>(&password, salt, p, iterations, len)
+                    }
+                    MacHash::Sha512 => {
+                        pbe::pkcs12_kdf::<sha2::Sha512>(&password, salt, p, iterations, len)
+                    }
+                }
+            }
+            MacKey::Pbmac1 {
+                prf, salt, key_len, ..
+            } => {
+                let mut key = Zeroizing::new(vec![0u8; *key_len]);
+                prf.derive(passphrase, salt, iterations, &mut key);
+                key
+            }
+        };
+        macro_rules! check {
+            ($d:ty) => {
                 match <Hmac<$d> as KeyInit>::new_from_slice(&key) {
                     Ok(mut mac) => {
                         Mac::update(&mut mac, data);
@@ -350,14 +510,14 @@ impl MacData {
                     }
                     Err(_) => false,
                 }
-            }};
+            };
         }
         Ok(match self.hash {
-            MacHash::Sha1 => run!(sha1::Sha1),
-            MacHash::Sha224 => run!(sha2::Sha224),
-            MacHash::Sha256 => run!(sha2::Sha256),
-            MacHash::Sha384 => run!(sha2::Sha384),
-            MacHash::Sha512 => run!(sha2::Sha512),
+            MacHash::Sha1 => check!(sha1::Sha1),
+            MacHash::Sha224 => check!(sha2::Sha224),
+            MacHash::Sha256 => check!(sha2::Sha256),
+            MacHash::Sha384 => check!(sha2::Sha384),
+            MacHash::Sha512 => check!(sha2::Sha512),
         })
     }
 }
@@ -365,8 +525,14 @@ impl MacData {
 impl Pkcs12File {
     /// Checks every KDF the file asks for against `limits`, before any is run.
     fn check_limits(&self, limits: &KdfLimits) -> Result<()> {
-        if let Some(mac) = &self.mac {
-            limits.check("PKCS#12 MAC iterations", mac.iterations, MAX_PBE_ITERATIONS)?;
+        match self.mac.as_ref().map(|m| &m.key) {
+            Some(MacKey::Pkcs12Kdf { iterations, .. }) => {
+                limits.check("PKCS#12 MAC iterations", *iterations, MAX_PBE_ITERATIONS)?;
+            }
+            Some(MacKey::Pbmac1 { iterations, .. }) => {
+                limits.check("PBMAC1 iterations", *iterations, MAX_PBKDF2_ITERATIONS)?;
+            }
+            None => {}
         }
         for safe in &self.safes {
             let protection = match safe {

@@ -58,7 +58,7 @@ pub(crate) mod pbe {
     use crate::error::Result;
     use crate::protection::{KdfLimits, Protection};
 
-    pub(crate) use super::kdf::{Pkcs12Purpose, pkcs12_kdf, pkcs12_password};
+    pub(crate) use super::kdf::{Pbkdf2Prf, Pkcs12Purpose, pkcs12_kdf, pkcs12_password};
 
     /// An encryption scheme (an `AlgorithmIdentifier` of PBES2, PBES1 or a PKCS#12 PBE).
     #[derive(Clone, Debug)]

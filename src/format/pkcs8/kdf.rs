@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 /// The PRF of PBKDF2 (RFC 8018 appendix B.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Pbkdf2Prf {
+pub(crate) enum Pbkdf2Prf {
     HmacSha1,
     HmacSha224,
     HmacSha256,
@@ -21,7 +21,7 @@ pub(super) enum Pbkdf2Prf {
 
 impl Pbkdf2Prf {
     /// The OID of the HMAC algorithm.
-    pub(super) fn oid(self) -> &'static str {
+    pub(crate) fn oid(self) -> &'static str {
         match self {
             Pbkdf2Prf::HmacSha1 => "1.2.840.113549.2.7",
             Pbkdf2Prf::HmacSha224 => "1.2.840.113549.2.8",
@@ -33,7 +33,7 @@ impl Pbkdf2Prf {
         }
     }
 
-    pub(super) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
+    pub(crate) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
         [
             Pbkdf2Prf::HmacSha1,
             Pbkdf2Prf::HmacSha224,
@@ -48,7 +48,7 @@ impl Pbkdf2Prf {
     }
 
     /// The name `inspect` reports, as `--prf` spells it: `hmac-sha256`.
-    pub(super) fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Pbkdf2Prf::HmacSha1 => "hmac-sha1",
             Pbkdf2Prf::HmacSha224 => "hmac-sha224",
@@ -62,7 +62,7 @@ impl Pbkdf2Prf {
 
     /// PBKDF2 into `out`. HMAC-SHA-256 (the default, and what FIPS wants) runs on SHA-256's
     /// bare compression function ([`pbkdf2_hmac_sha256`]); the other PRFs use the `pbkdf2` crate.
-    pub(super) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+    pub(crate) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
         use pbkdf2::pbkdf2_hmac;
         match self {
             Pbkdf2Prf::HmacSha1 => pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
