@@ -28,6 +28,7 @@ mod inspect;
 mod output;
 mod protect;
 mod public;
+mod safe_fs;
 mod stream;
 mod unlock;
 mod verdict;

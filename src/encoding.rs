@@ -7,6 +7,7 @@ pub(crate) mod asn1_keys;
 pub(crate) mod base64;
 pub(crate) mod cbc;
 pub(crate) mod der;
+pub(crate) mod paste;
 pub(crate) mod pem;
 pub(crate) mod text;
 pub(crate) mod wire;

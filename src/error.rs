@@ -71,8 +71,16 @@ pub enum ErrorKind {
     InconsistentKey(String),
     /// A requested operation or option does not make sense here (a usage error).
     InvalidRequest(String),
-    /// Refused by a policy (FIPS).
+    /// Refused by a policy.
     Refused(String),
+    /// Refused by the FIPS output policy ([`check_output`](crate::fips::check_output)): `rule`
+    /// (a rule of [`fips::RULES`](crate::fips::RULES)) says non-approved.
+    FipsRefused {
+        /// The rule's id, e.g. `prot-openssh`.
+        rule: &'static str,
+        /// What is not approved, in words.
+        detail: String,
+    },
     /// Reading or writing a file failed.
     Io(String),
 }
@@ -183,6 +191,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::InvalidRequest(what) => f.write_str(what),
             ErrorKind::Refused(what) => write!(f, "refused: {what}"),
+            ErrorKind::FipsRefused { rule, detail } => {
+                write!(f, "refused for FIPS: {detail} ({rule})")
+            }
             ErrorKind::Io(what) => f.write_str(what),
         }
     }

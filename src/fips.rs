@@ -7,9 +7,11 @@
 
 use std::fmt;
 
-use crate::format::Format;
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::{Format, KeyFile, Target};
 use crate::key::{PublicKey, PublicKeyData, bit_length};
-use crate::protection::{Kdf, Protection};
+use crate::passphrase::Passphrase;
+use crate::protection::{Kdf, Prf, Protection};
 
 /// What a rule says about a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -267,12 +269,13 @@ impl Assessment {
 /// ```
 /// use keyconv::fips::{Compliance, assess};
 /// use keyconv::{Kdf, Protection};
+/// use keyconv::protection::{Cipher, Prf, Scheme};
 ///
 /// // What `openssl pkcs8 -topk8 -v2 aes128` writes on OpenSSL 3.0.
 /// let openssl = Protection::Encrypted {
-///     scheme: "pbes2".into(),
-///     cipher: "aes-128-cbc".into(),
-///     kdf: Kdf::Pbkdf2 { prf: "hmac-sha256".into(), iterations: 2048, salt_len: 8, key_len: 16 },
+///     scheme: Scheme::Pbes2,
+///     cipher: Cipher::Aes128Cbc,
+///     kdf: Kdf::Pbkdf2 { prf: Prf::HmacSha256, iterations: 2048, salt_len: 8, key_len: 16 },
 /// };
 /// let a = assess(&[], &openssl);
 /// assert_eq!(a.compliance(false), Compliance::NonCompliant);
@@ -355,33 +358,6 @@ fn assess_key(a: &mut Assessment, data: &PublicKeyData) {
     }
 }
 
-/// The hash of a PRF name, normalized: `hmacWithSHA256`, `hmac-sha256`, `HMAC-SHA-256` → `sha256`.
-fn prf_hash(prf: &str) -> String {
-    let normal: String = prf
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let normal = normal
-        .trim_start_matches("hmacwith")
-        .trim_start_matches("hmac");
-    normal.to_owned()
-}
-
-/// SHA-2 and SHA-3 hashes, normalized by [`prf_hash`].
-const APPROVED_PRF_HASHES: &[&str] = &[
-    "sha224",
-    "sha256",
-    "sha384",
-    "sha512",
-    "sha512224",
-    "sha512256",
-    "sha3224",
-    "sha3256",
-    "sha3384",
-    "sha3512",
-];
-
 fn assess_protection(a: &mut Assessment, protection: &Protection) {
     let Protection::Encrypted { cipher, kdf, .. } = protection else {
         a.add("prot-none", Verdict::Note, "not passphrase-protected");
@@ -409,7 +385,7 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
             Verdict::NonApproved,
             "ssh.com (unsalted MD5 key derivation)",
         ),
-        Kdf::Pbe { scheme: name, .. } => a.add("prot-pbes1", Verdict::NonApproved, name.clone()),
+        Kdf::Pbe { scheme, .. } => a.add("prot-pbes1", Verdict::NonApproved, scheme.name()),
         Kdf::Scrypt { .. } => a.add("prot-scrypt", Verdict::NonApproved, "scrypt"),
         Kdf::Pbkdf2 {
             prf,
@@ -417,15 +393,9 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
             salt_len,
             key_len,
         } => {
-            let hash = prf_hash(prf);
-            if hash == "sha1" {
+            // Every PRF but HMAC-SHA-1 is HMAC with SHA-2, approved.
+            if *prf == Prf::HmacSha1 {
                 a.add("kdf-prf", Verdict::Warning, "HMAC-SHA-1 is deprecated");
-            } else if !APPROVED_PRF_HASHES.contains(&hash.as_str()) {
-                a.add(
-                    "kdf-prf",
-                    Verdict::NonApproved,
-                    format!("PRF {prf} is not approved"),
-                );
             }
             if *salt_len < 16 {
                 a.add(
@@ -440,7 +410,7 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
                     Verdict::NonApproved,
                     format!("{iterations} iterations"),
                 );
-            } else if *iterations < 600_000 && hash == "sha256" {
+            } else if *iterations < 600_000 && *prf == Prf::HmacSha256 {
                 a.add(
                     "kdf-iterations",
                     Verdict::Warning,
@@ -464,15 +434,9 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
             | Kdf::OpensslMd5
             | Kdf::SshcomMd5
     ) {
-        let c = cipher.to_ascii_lowercase();
-        let aes = c.starts_with("aes") && (c.contains("cbc") || c.contains("gcm"));
-        if aes {
+        if cipher.is_aes_cbc_or_gcm() {
             // Approved.
-        } else if c.contains("ede3")
-            || c.contains("3des")
-            || c.contains("tripledes")
-            || c.contains("des3")
-        {
+        } else if cipher.is_triple_des() {
             a.add(
                 "enc-cipher",
                 Verdict::NonApproved,
@@ -488,17 +452,132 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
     }
 }
 
+/// The `--fips` output policy (SPEC §4), before encoding: whether `key` may be written as
+/// `target`, protected with `passphrase` (`None` or empty: unencrypted). Refusals are
+/// [`ErrorKind::FipsRefused`] naming the rule; the conditional and warning findings to tell the
+/// user (EdDSA, RSA-2048) come back. `strict` refuses the conditional ones (EdDSA) too.
+///
+/// Encryption must be PKCS#8 PBES2 with PBKDF2-HMAC-SHA-2, at least 1000 iterations, and a
+/// passphrase of at least 8 bytes; public targets and unencrypted private ones are allowed.
+///
+/// ```
+/// use keyconv::fips::check_output;
+/// use keyconv::format::Target;
+/// use keyconv::{ErrorKind, Passphrase, PublicKey};
+///
+/// let key = PublicKey::from_openssh("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me")?;
+/// let pass = Passphrase::from("a long passphrase");
+/// // Ed25519 in PKCS#8: allowed, with a warning; refused under strict.
+/// let warnings = check_output(&key, &Target::default_for(keyconv::Format::Pkcs8), Some(&pass), false)?;
+/// assert_eq!(warnings[0].rule, "key-eddsa");
+/// assert!(check_output(&key, &Target::default_for(keyconv::Format::Pkcs8), Some(&pass), true).is_err());
+/// // OpenSSH encryption is not approved.
+/// let e = check_output(&key, &Target::default_for(keyconv::Format::OpenSsh), Some(&pass), false).unwrap_err();
+/// assert!(matches!(e.kind(), ErrorKind::FipsRefused { rule: "prot-openssh", .. }));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+pub fn check_output(
+    key: &PublicKey,
+    target: &Target,
+    passphrase: Option<&Passphrase>,
+    strict: bool,
+) -> Result<Vec<Finding>> {
+    let refuse = |rule: &'static str, detail: String| {
+        Err(Error::new(ErrorKind::FipsRefused { rule, detail }))
+    };
+    let a = assess(std::slice::from_ref(key), &Protection::None);
+    if let Some(f) = a.failures(strict).next() {
+        let citation = rule_by_id(f.rule).map(|r| r.citation).unwrap_or("-");
+        return refuse(f.rule, format!("{} ({citation})", f.detail));
+    }
+    let warnings: Vec<Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.verdict == Verdict::Conditional || f.verdict == Verdict::Warning)
+        .cloned()
+        .collect();
+    let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
+        return Ok(warnings);
+    };
+    let options = match target {
+        Target::Pkcs8(options) => options,
+        Target::OpenSsh(_) => {
+            return refuse(
+                "prot-openssh",
+                "OpenSSH encryption (bcrypt-pbkdf) is not FIPS-approved".into(),
+            );
+        }
+        Target::Ppk(_) => return refuse("prot-ppk", "PPK encryption is not FIPS-approved".into()),
+        Target::Pem(_) => {
+            return refuse(
+                "prot-legacy-pem",
+                "legacy PEM encryption (MD5 key derivation) is not FIPS-approved".into(),
+            );
+        }
+        // Public targets hold no passphrase.
+        _ => return Ok(warnings),
+    };
+    if passphrase.len() < 8 {
+        return refuse(
+            "passphrase-length",
+            format!(
+                "the new passphrase is {} bytes; at least 8 are needed",
+                passphrase.len()
+            ),
+        );
+    }
+    if options.prf == Prf::HmacSha1 {
+        return refuse("kdf-prf", "HMAC-SHA-1 is deprecated for PBKDF2".into());
+    }
+    if options.iterations < 1000 {
+        return refuse(
+            "kdf-iterations",
+            format!("{} PBKDF2 iterations are below 1000", options.iterations),
+        );
+    }
+    Ok(warnings)
+}
+
+/// The `--fips` output policy after encoding: `encoded` (keyconv's own output for `key`) must
+/// assess as compliant, else [`ErrorKind::FipsRefused`].
+///
+/// ```
+/// use keyconv::fips::verify_output;
+/// use keyconv::PublicKey;
+/// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me\n";
+/// let key = PublicKey::from_openssh(line)?;
+/// verify_output(line.as_bytes(), &key, false)?;
+/// assert!(verify_output(line.as_bytes(), &key, true).is_err(), "EdDSA is conditional");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+pub fn verify_output(encoded: &[u8], key: &PublicKey, strict: bool) -> Result<()> {
+    let written = KeyFile::decode(encoded)?;
+    let mut keys = written.public_keys();
+    if keys.is_empty() {
+        keys.push(key.clone());
+    }
+    let assessment = assess(&keys, &written.protection());
+    match assessment.failures(strict).next() {
+        None => Ok(()),
+        Some(f) => Err(Error::new(ErrorKind::FipsRefused {
+            rule: f.rule,
+            detail: format!("the output would not be compliant: {}", f.detail),
+        })),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::key::EcCurve;
+    use crate::protection::{Cipher, Scheme};
 
-    fn pbkdf2(prf: &str, iterations: u64, salt_len: usize, cipher: &str) -> Protection {
+    fn pbkdf2(prf: Prf, iterations: u64, salt_len: usize, cipher: Cipher) -> Protection {
         Protection::Encrypted {
-            scheme: "pbes2".into(),
-            cipher: cipher.into(),
+            scheme: Scheme::Pbes2,
+            cipher,
             kdf: Kdf::Pbkdf2 {
-                prf: prf.into(),
+                prf,
                 iterations,
                 salt_len,
                 key_len: 16,
@@ -516,7 +595,7 @@ mod tests {
 
     #[test]
     fn openssl_30_topk8_output_fails_for_its_8_byte_salt() {
-        let a = assess(&[], &pbkdf2("hmacWithSHA256", 2048, 8, "aes-128-cbc"));
+        let a = assess(&[], &pbkdf2(Prf::HmacSha256, 2048, 8, Cipher::Aes128Cbc));
         assert_eq!(ids(&a, Verdict::NonApproved), ["kdf-salt"]);
         assert_eq!(ids(&a, Verdict::Warning), ["kdf-iterations"]);
         assert_eq!(a.compliance(false), Compliance::NonCompliant);
@@ -525,7 +604,10 @@ mod tests {
 
     #[test]
     fn keyconv_defaults_pass() {
-        let a = assess(&[], &pbkdf2("hmac-sha256", 600_000, 16, "aes-128-cbc"));
+        let a = assess(
+            &[],
+            &pbkdf2(Prf::HmacSha256, 600_000, 16, Cipher::Aes128Cbc),
+        );
         assert!(a.findings.is_empty(), "{:?}", a.findings);
         assert_eq!(a.compliance(false), Compliance::Compliant);
         assert_eq!(
@@ -537,7 +619,7 @@ mod tests {
 
     #[test]
     fn sha1_warns_3des_and_short_iterations_fail() {
-        let a = assess(&[], &pbkdf2("hmacWithSHA1", 999, 16, "des-ede3-cbc"));
+        let a = assess(&[], &pbkdf2(Prf::HmacSha1, 999, 16, Cipher::DesEde3Cbc));
         assert_eq!(ids(&a, Verdict::Warning), ["kdf-prf"]);
         assert_eq!(
             ids(&a, Verdict::NonApproved),
@@ -584,15 +666,15 @@ mod tests {
     #[test]
     fn every_finding_names_a_rule_of_the_table() {
         let cases = [
-            pbkdf2("hmacWithMD5", 1, 1, "rc2-cbc"),
+            pbkdf2(Prf::HmacSha1, 1, 1, Cipher::DesCbc),
             Protection::Encrypted {
-                scheme: "legacy-pem".into(),
-                cipher: "des-cbc".into(),
+                scheme: Scheme::LegacyPem,
+                cipher: Cipher::DesCbc,
                 kdf: Kdf::OpensslMd5,
             },
             Protection::Encrypted {
-                scheme: "openssh".into(),
-                cipher: "aes256-ctr".into(),
+                scheme: Scheme::OpenSsh,
+                cipher: Cipher::Aes256Ctr,
                 kdf: Kdf::Bcrypt {
                     rounds: 16,
                     salt_len: 16,

@@ -5,11 +5,13 @@
 use std::fmt;
 
 use crate::encoding::pem as armour;
-use crate::encoding::{der, text};
+use crate::encoding::{der, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
 use crate::protection::{KdfLimits, Protection};
+
+use zeroize::Zeroizing;
 
 pub mod openssh;
 pub mod pem;
@@ -123,6 +125,9 @@ impl Format {
         if let Some(format) = detect_der(input) {
             return Ok(format);
         }
+        if let Some(repaired) = paste::repair(input)? {
+            return detect_text(&repaired.text);
+        }
         match text::decode(input) {
             Ok(text) => detect_text(&text),
             // Not text as a whole (binary garbage after an END line, say): the format is still
@@ -193,7 +198,30 @@ fn detect_text(text: &str) -> Result<Format> {
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
     }
-    Err(Error::new(ErrorKind::UnrecognizedFormat))
+    Err(Error::new(ErrorKind::UnrecognizedFormat).with_hint(unrecognized_hint(text)))
+}
+
+/// What an unrecognized text holds and what a key file would hold, without quoting it (it may
+/// be part of a secret).
+fn unrecognized_hint(text: &str) -> String {
+    const EXPECTED: &str = "expected PEM armour (-----BEGIN … KEY-----), a PuTTY-User-Key-File, \
+                            ---- BEGIN SSH2 PUBLIC KEY ----, or OpenSSH public key or known_hosts lines";
+    let words: Vec<&str> = text.split_whitespace().take(1000).collect();
+    let base64 = |w: &&str| {
+        w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    };
+    let found = if words.is_empty() {
+        "found only white space".to_owned()
+    } else if words.iter().all(base64) && words.iter().map(|w| w.len()).sum::<usize>() >= 64 {
+        "found bare base64 without its -----BEGIN/-----END lines (lost in a copy?)".to_owned()
+    } else {
+        match text::lines(text).count() {
+            1 => "found one line of other text".to_owned(),
+            n => format!("found {n} lines of other text"),
+        }
+    };
+    format!("{found}; {EXPECTED}")
 }
 
 /// What a private key file module hands back before any passphrase is used: the protection
@@ -266,6 +294,19 @@ impl KeyFile {
         if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
+        if matches!(
+            format,
+            Format::OpenSsh | Format::Pkcs8 | Format::Pem | Format::Spki
+        ) && let Some(repaired) = paste::repair(input)?
+        {
+            return KeyFile::decode_exactly(repaired.text.as_bytes(), format)
+                .map_err(|e| paste::explain(e, repaired.mangling));
+        }
+        KeyFile::decode_exactly(input, format)
+    }
+
+    /// Decodes `input` as `format`, with no repair of mangled armour.
+    fn decode_exactly(input: &[u8], format: Format) -> Result<KeyFile> {
         let contents = match format {
             Format::Ppk => Contents::Private(ppk::decode(input)?),
             Format::OpenSsh => Contents::Private(openssh::decode(input)?),
@@ -324,47 +365,128 @@ impl KeyFile {
     }
 }
 
-/// Options for writing private keys, one part per format. Options of other formats are ignored.
-#[derive(Clone, Debug, Default)]
-pub struct EncodeOptions {
-    /// Encrypt with this passphrase; `None` (or an empty passphrase) writes an unencrypted key.
-    pub passphrase: Option<Passphrase>,
-    /// OpenSSH options.
-    pub openssh: openssh::OpensshOptions,
-    /// PPK options.
-    pub ppk: ppk::PpkOptions,
-    /// PKCS#8 options.
-    pub pkcs8: pkcs8::Pkcs8Options,
-    /// Traditional PEM options.
-    pub pem: pem::PemOptions,
+/// What to write: a format, with the options of that format only (SPEC §5). An option that
+/// does not fit its target cannot be expressed.
+///
+/// ```
+/// use keyconv::format::openssh::{OpensshCipher, OpensshOptions};
+/// use keyconv::format::Target;
+/// use keyconv::Format;
+///
+/// let target = Target::OpenSsh(OpensshOptions { cipher: OpensshCipher::Aes256Gcm, rounds: 32 });
+/// assert_eq!(target.format(), Format::OpenSsh);
+/// assert_eq!(Target::default_for(Format::Spki), Target::Spki);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target {
+    /// PuTTY `.ppk`.
+    Ppk(ppk::PpkOptions),
+    /// OpenSSH `openssh-key-v1`.
+    OpenSsh(openssh::OpensshOptions),
+    /// PKCS#8.
+    Pkcs8(pkcs8::Pkcs8Options),
+    /// Traditional PEM.
+    Pem(pem::PemOptions),
+    /// OpenSSH one-line public key.
+    Public,
+    /// RFC 4716 public key.
+    Rfc4716,
+    /// SubjectPublicKeyInfo `PUBLIC KEY` PEM.
+    Spki,
+    /// ssh.com private key, as `puttygen -O private-sshcom` (no options).
+    Sshcom,
+    /// PKCS#12: read only, [`encode_private`] refuses it.
+    Pkcs12,
+    /// X.509 certificate: read only, [`encode_private`] refuses it.
+    X509,
 }
 
-impl EncodeOptions {
-    fn passphrase(&self) -> Option<&Passphrase> {
-        self.passphrase.as_ref().filter(|p| !p.is_empty())
+impl Target {
+    /// `format` with its default options.
+    pub fn default_for(format: Format) -> Target {
+        match format {
+            Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
+            Format::OpenSsh => Target::OpenSsh(openssh::OpensshOptions::default()),
+            Format::Pkcs8 => Target::Pkcs8(pkcs8::Pkcs8Options::default()),
+            Format::Pem => Target::Pem(pem::PemOptions::default()),
+            Format::Public => Target::Public,
+            Format::Rfc4716 => Target::Rfc4716,
+            Format::Spki => Target::Spki,
+            Format::Sshcom => Target::Sshcom,
+            Format::Pkcs12 => Target::Pkcs12,
+            Format::X509 => Target::X509,
+        }
+    }
+
+    /// The format written.
+    pub fn format(&self) -> Format {
+        match self {
+            Target::Ppk(_) => Format::Ppk,
+            Target::OpenSsh(_) => Format::OpenSsh,
+            Target::Pkcs8(_) => Format::Pkcs8,
+            Target::Pem(_) => Format::Pem,
+            Target::Public => Format::Public,
+            Target::Sshcom => Format::Sshcom,
+            Target::Pkcs12 => Format::Pkcs12,
+            Target::X509 => Format::X509,
+            Target::Rfc4716 => Format::Rfc4716,
+            Target::Spki => Format::Spki,
+        }
+    }
+
+    /// Whether the target holds a private key.
+    pub fn is_private(&self) -> bool {
+        self.format().is_private()
     }
 }
 
-/// Encodes a private key in a private `target` format.
+impl From<Format> for Target {
+    fn from(format: Format) -> Target {
+        Target::default_for(format)
+    }
+}
+
+/// Encodes `key` as `target`: a private target encrypted with `passphrase` when given and not
+/// empty; a public target writes the public key (and ignores `passphrase`). Zeroized on drop.
+///
+/// ```
+/// use keyconv::format::{Target, encode_private};
+/// use keyconv::{Format, KeySpec, PrivateKey};
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
+/// let text = encode_private(&key, &Target::default_for(Format::OpenSsh), None)?;
+/// assert!(text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_private(
     key: &PrivateKey,
-    target: Format,
-    options: &EncodeOptions,
-) -> Result<Vec<u8>> {
-    let pass = options.passphrase();
+    target: &Target,
+    passphrase: Option<&Passphrase>,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let pass = passphrase.filter(|p| !p.is_empty());
+    let text = |s: String| Zeroizing::new(s.into_bytes());
     match target {
-        Format::Ppk => ppk::encode(key, &options.ppk, pass).map(String::into_bytes),
-        Format::OpenSsh => openssh::encode(key, &options.openssh, pass).map(String::into_bytes),
-        Format::Pkcs8 if options.pkcs8.der => pkcs8::encode_der(key, &options.pkcs8, pass),
-        Format::Pkcs8 => pkcs8::encode(key, &options.pkcs8, pass).map(String::into_bytes),
-        Format::Pem => pem::encode(key, &options.pem, pass).map(String::into_bytes),
-        Format::Sshcom => sshcom::encode(key, pass).map(|text| text.as_bytes().to_vec()),
-        Format::Pkcs12 | Format::X509 => Err(read_only(target)),
-        public => Ok(encode_public(key.public_key(), public)?.into_bytes()),
+        Target::Ppk(o) => ppk::encode(key, o, pass).map(text),
+        Target::OpenSsh(o) => openssh::encode(key, o, pass).map(text),
+        Target::Pkcs8(o) if o.der => pkcs8::encode_der(key, o, pass),
+        Target::Pkcs8(o) => pkcs8::encode(key, o, pass).map(text),
+        Target::Pem(o) => pem::encode(key, o, pass).map(text),
+        Target::Sshcom => sshcom::encode(key, pass).map(|t| Zeroizing::new(t.as_bytes().to_vec())),
+        Target::Pkcs12 | Target::X509 => Err(read_only(target.format())),
+        public => Ok(text(encode_public(key.public_key(), public.format())?)),
     }
 }
 
 /// Encodes a public key in a public `target` format (`public`, `rfc4716`, `spki`).
+///
+/// ```
+/// use keyconv::format::encode_public;
+/// use keyconv::{Format, PublicKey};
+/// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me";
+/// let key = PublicKey::from_openssh(line)?;
+/// assert!(encode_public(&key, Format::Rfc4716)?.starts_with("---- BEGIN SSH2 PUBLIC KEY ----"));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
     match target {
         Format::Public => Ok(public::encode(key)),
@@ -385,6 +507,192 @@ fn read_only(target: Format) -> Error {
          (or public, rfc4716, spki for the public key)",
         target.description()
     )))
+}
+
+/// The private key of a file decoded as `format`, with the default [`KdfLimits`].
+fn private_as(input: &[u8], format: Format, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+    KeyFile::decode_as(input, format)?.private_key(passphrase, &KdfLimits::default())
+}
+
+/// One-call reading and writing per format: `from_FORMAT(input, passphrase)` and
+/// `to_FORMAT(&options, passphrase)`. Reading applies [`KdfLimits::default`]; use [`KeyFile`]
+/// to choose other limits, or to see the protection before giving a passphrase.
+///
+/// ```
+/// use keyconv::format::openssh::OpensshOptions;
+/// use keyconv::format::ppk::PpkOptions;
+/// use keyconv::{KeySpec, Passphrase, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
+/// let pass = Passphrase::from("correct horse");
+/// let ppk = key.to_ppk(&PpkOptions::default(), Some(&pass))?;
+/// let back = PrivateKey::from_ppk(ppk.as_bytes(), Some(&pass))?;
+/// let openssh = back.to_openssh(&OpensshOptions::default(), None)?;
+/// assert_eq!(PrivateKey::from_openssh(openssh.as_bytes(), None)?, key);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+impl PrivateKey {
+    /// Reads a PuTTY `.ppk` file (v2 or v3).
+    pub fn from_ppk(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Ppk, passphrase)
+    }
+
+    /// Writes a PuTTY `.ppk` file, encrypted when `passphrase` is given and not empty.
+    pub fn to_ppk(
+        &self,
+        options: &ppk::PpkOptions,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<String>> {
+        ppk::encode(self, options, passphrase).map(Zeroizing::new)
+    }
+
+    /// Reads an OpenSSH `openssh-key-v1` private key.
+    pub fn from_openssh(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::OpenSsh, passphrase)
+    }
+
+    /// Writes an OpenSSH private key, encrypted when `passphrase` is given and not empty.
+    pub fn to_openssh(
+        &self,
+        options: &openssh::OpensshOptions,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<String>> {
+        openssh::encode(self, options, passphrase).map(Zeroizing::new)
+    }
+
+    /// Reads a PKCS#8 `PRIVATE KEY` / `ENCRYPTED PRIVATE KEY` PEM file.
+    pub fn from_pkcs8_pem(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Pkcs8, passphrase)
+    }
+
+    /// Reads a DER PKCS#8 `PrivateKeyInfo` / `EncryptedPrivateKeyInfo`.
+    pub fn from_pkcs8_der(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Pkcs8, passphrase)
+    }
+
+    /// Writes PKCS#8 PEM (PBES2 when `passphrase` is given and not empty).
+    pub fn to_pkcs8_pem(
+        &self,
+        options: &pkcs8::Pkcs8Options,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<String>> {
+        pkcs8::encode(self, options, passphrase).map(Zeroizing::new)
+    }
+
+    /// Writes PKCS#8 DER (PBES2 when `passphrase` is given and not empty).
+    pub fn to_pkcs8_der(
+        &self,
+        options: &pkcs8::Pkcs8Options,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        pkcs8::encode_der(self, options, passphrase)
+    }
+
+    /// Reads traditional PEM (`RSA`/`EC`/`DSA PRIVATE KEY`), legacy-encrypted or not.
+    pub fn from_pem(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Pem, passphrase)
+    }
+
+    /// Writes traditional PEM, legacy-encrypted when `passphrase` is given and not empty.
+    pub fn to_pem(
+        &self,
+        options: &pem::PemOptions,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<String>> {
+        pem::encode(self, options, passphrase).map(Zeroizing::new)
+    }
+
+    /// Reads an ssh.com / Tectia `SSH2 ENCRYPTED PRIVATE KEY` (RSA, DSA).
+    pub fn from_sshcom(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Sshcom, passphrase)
+    }
+
+    /// Writes an ssh.com private key as `puttygen -O private-sshcom` does, `3des-cbc`-encrypted
+    /// when `passphrase` is given and not empty.
+    pub fn to_sshcom(&self, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
+        sshcom::encode(self, passphrase)
+    }
+
+    /// Reads the one private key of a PKCS#12 `.p12` / `.pfx` file (its MAC verified first).
+    pub fn from_pkcs12(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Pkcs12, passphrase)
+    }
+
+    /// Reads a private key in any format, detected from the content.
+    pub fn from_any(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        KeyFile::decode(input)?.private_key(passphrase, &KdfLimits::default())
+    }
+
+    /// Writes `target` (see [`encode_private`]).
+    pub fn to_target(
+        &self,
+        target: &Target,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        encode_private(self, target, passphrase)
+    }
+}
+
+/// One-call reading and writing of public keys.
+///
+/// ```
+/// use keyconv::PublicKey;
+/// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me";
+/// let key = PublicKey::from_openssh(line)?;
+/// let rfc = key.to_rfc4716();
+/// assert_eq!(PublicKey::from_rfc4716(rfc.as_bytes())?, key);
+/// let spki = key.to_spki()?;
+/// assert_eq!(PublicKey::from_spki(spki.as_bytes())?.fingerprint(keyconv::FingerprintHash::Sha256),
+///            key.fingerprint(keyconv::FingerprintHash::Sha256));
+/// assert_eq!(key.to_openssh(), format!("{line}\n"));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+impl PublicKey {
+    /// Reads one OpenSSH public key line (`TYPE BASE64 [COMMENT]`, `authorized_keys` options
+    /// allowed). See [`public::decode`] for files of many keys.
+    pub fn from_openssh(line: &str) -> Result<PublicKey> {
+        public::decode_line(line.trim_end_matches(['\n', '\r']))?
+            .ok_or_else(|| Error::malformed(Format::Public, "no key on the line"))
+    }
+
+    /// The OpenSSH one-line form, `TYPE BASE64 COMMENT` and a newline.
+    pub fn to_openssh(&self) -> String {
+        public::encode(self)
+    }
+
+    /// Reads an RFC 4716 `---- BEGIN SSH2 PUBLIC KEY ----` block.
+    pub fn from_rfc4716(input: &[u8]) -> Result<PublicKey> {
+        one_key(rfc4716::decode(input)?, Format::Rfc4716)
+    }
+
+    /// Writes RFC 4716.
+    pub fn to_rfc4716(&self) -> String {
+        rfc4716::encode(self)
+    }
+
+    /// Reads a SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER) or PKCS#1 `RSA PUBLIC KEY`.
+    pub fn from_spki(input: &[u8]) -> Result<PublicKey> {
+        one_key(spki::decode(input)?, Format::Spki)
+    }
+
+    /// Writes a SubjectPublicKeyInfo `PUBLIC KEY` PEM.
+    pub fn to_spki(&self) -> Result<String> {
+        spki::encode(self)
+    }
+
+    /// Reads the subject public key of an X.509 certificate (PEM `CERTIFICATE` or DER).
+    pub fn from_x509(input: &[u8]) -> Result<PublicKey> {
+        one_key(x509::decode(input)?, Format::X509)
+    }
+}
+
+fn one_key(keys: Vec<PublicKey>, format: Format) -> Result<PublicKey> {
+    let mut keys = keys.into_iter();
+    match (keys.next(), keys.next()) {
+        (Some(key), None) => Ok(key),
+        (None, _) => Err(Error::malformed(format, "no key in the file")),
+        (Some(_), Some(_)) => Err(Error::malformed(format, "more than one key in the file")),
+    }
 }
 
 #[cfg(test)]

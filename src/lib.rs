@@ -45,9 +45,9 @@ pub mod protection;
 /// The largest key file (1 MiB) that is read whole; larger inputs are refused or streamed.
 pub use encoding::MAX_KEY_FILE;
 pub use error::{Error, ErrorKind, Location, Result};
-pub use format::{EncodeOptions, Format, KeyFile, encode_private, encode_public};
+pub use format::{Format, KeyFile, Target, encode_private, encode_public};
 pub use key::{
     EcCurve, FingerprintHash, KeySpec, KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData,
 };
 pub use passphrase::Passphrase;
-pub use protection::{Kdf, KdfLimits, Protection};
+pub use protection::{Argon2Variant, Cipher, Kdf, KdfLimits, Prf, Protection, Scheme};

@@ -1,9 +1,317 @@
 //! How a private key file is protected, as metadata every format reports in the same shape
-//! (for `inspect` and the FIPS rules), and the limits on KDF work taken from a file (SPEC §3).
+//! (for `inspect` and the FIPS rules), the typed names of its parts (scheme, cipher, PRF, Argon2
+//! variant, PBE scheme), and the limits on KDF work taken from a file (SPEC §3).
+//!
+//! Every name is an enum with [`FromStr`] and [`Display`](fmt::Display), so nothing is
+//! re-parsed by substring:
+//!
+//! ```
+//! use keyconv::protection::{Cipher, Prf};
+//! let c: Cipher = "aes256-ctr".parse()?;
+//! assert_eq!(c, Cipher::Aes256Ctr);
+//! assert_eq!("hmac-sha256".parse::<Prf>()?, Prf::HmacSha256);
+//! assert!("bogus".parse::<Cipher>().is_err());
+//! # Ok::<(), keyconv::Error>(())
+//! ```
 
 use std::fmt;
+use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// An enum of names: `ALL`, `name()`, `Display` and a case-insensitive `FromStr` whose error
+/// lists the names (`unknown WHAT x: use one of a, b, c`).
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($what:literal) {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order of the documentation.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name, as options take it and `inspect` reports it.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> $crate::error::Result<Self> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.name().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| $crate::protection::unknown_name($what, s, $name::ALL.iter().map(|v| v.name())))
+            }
+        }
+    };
+}
+pub(crate) use named_enum;
+
+/// `unknown WHAT NAME: use one of A, B, C`, the error of every name enum's `FromStr`.
+pub(crate) fn unknown_name<'a>(
+    what: &str,
+    given: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Error {
+    let names: Vec<&str> = names.collect();
+    Error::new(ErrorKind::InvalidRequest(format!(
+        "unknown {what} {given:?}: use one of {}",
+        names.join(", ")
+    )))
+}
+
+named_enum! {
+    /// The protection scheme of a file: its family of cipher + KDF.
+    #[non_exhaustive]
+    pub enum Scheme ("protection scheme") {
+        /// OpenSSH `openssh-key-v1`: bcrypt-pbkdf and an SSH cipher.
+        OpenSsh => "openssh",
+        /// PuTTY `.ppk` v2: SHA-1 key derivation, AES-256-CBC.
+        PpkV2 => "ppk-v2",
+        /// PuTTY `.ppk` v3: Argon2, AES-256-CBC.
+        PpkV3 => "ppk-v3",
+        /// PKCS#8 PBES2 (RFC 8018 §6.2): PBKDF2 or scrypt, and a block cipher.
+        Pbes2 => "pbes2",
+        /// PKCS#8 PBES1 (RFC 8018 §6.1): PBKDF1 and DES.
+        Pbes1 => "pbes1",
+        /// PKCS#8 with a PKCS#12 PBE scheme (RFC 7292 appendix C).
+        Pkcs12Pbe => "pkcs12-pbe",
+        /// Traditional PEM's `Proc-Type: 4,ENCRYPTED` + `DEK-Info`.
+        LegacyPem => "legacy-pem",
+        /// ssh.com / Tectia: unsalted MD5 key derivation, 3DES-CBC.
+        Sshcom => "sshcom",
+    }
+}
+
+impl Scheme {
+    /// Whether the scheme's ciphers are spelled as SSH names them (`aes256-ctr`) rather than as
+    /// OpenSSL does (`aes-256-ctr`).
+    fn ssh_spelling(self) -> bool {
+        matches!(
+            self,
+            Scheme::OpenSsh | Scheme::PpkV2 | Scheme::PpkV3 | Scheme::Sshcom
+        )
+    }
+}
+
+/// A cipher that protects a key file, in any format.
+///
+/// [`Cipher::name`] is OpenSSL's spelling (`aes-256-cbc`); [`Cipher::ssh_name`] SSH's
+/// (`aes256-cbc`, `aes256-gcm@openssh.com`). [`FromStr`] takes either, in any case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cipher {
+    /// AES-128 in CTR mode.
+    Aes128Ctr,
+    /// AES-192 in CTR mode.
+    Aes192Ctr,
+    /// AES-256 in CTR mode.
+    Aes256Ctr,
+    /// AES-128 in CBC mode.
+    Aes128Cbc,
+    /// AES-192 in CBC mode.
+    Aes192Cbc,
+    /// AES-256 in CBC mode.
+    Aes256Cbc,
+    /// AES-128 in GCM mode.
+    Aes128Gcm,
+    /// AES-192 in GCM mode.
+    Aes192Gcm,
+    /// AES-256 in GCM mode.
+    Aes256Gcm,
+    /// OpenSSH's ChaCha20-Poly1305.
+    ChaCha20Poly1305,
+    /// Three-key triple DES in CBC mode (DES-EDE3-CBC, SSH's `3des-cbc`).
+    DesEde3Cbc,
+    /// Two-key triple DES in CBC mode (PKCS#12 PBE).
+    DesEdeCbc,
+    /// Single DES in CBC mode.
+    DesCbc,
+    /// RC2 with a 40-bit key in CBC mode (PKCS#12 PBE, `openssl pkcs12 -legacy` certificates).
+    Rc2x40Cbc,
+    /// RC2 with a 128-bit key in CBC mode (PKCS#12 PBE).
+    Rc2x128Cbc,
+}
+
+impl Cipher {
+    /// Every cipher.
+    pub const ALL: &'static [Cipher] = &[
+        Cipher::Aes128Ctr,
+        Cipher::Aes192Ctr,
+        Cipher::Aes256Ctr,
+        Cipher::Aes128Cbc,
+        Cipher::Aes192Cbc,
+        Cipher::Aes256Cbc,
+        Cipher::Aes128Gcm,
+        Cipher::Aes192Gcm,
+        Cipher::Aes256Gcm,
+        Cipher::ChaCha20Poly1305,
+        Cipher::DesEde3Cbc,
+        Cipher::DesEdeCbc,
+        Cipher::DesCbc,
+        Cipher::Rc2x40Cbc,
+        Cipher::Rc2x128Cbc,
+    ];
+
+    /// OpenSSL's name: `aes-256-cbc`, `des-ede3-cbc`, `chacha20-poly1305`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cipher::Aes128Ctr => "aes-128-ctr",
+            Cipher::Aes192Ctr => "aes-192-ctr",
+            Cipher::Aes256Ctr => "aes-256-ctr",
+            Cipher::Aes128Cbc => "aes-128-cbc",
+            Cipher::Aes192Cbc => "aes-192-cbc",
+            Cipher::Aes256Cbc => "aes-256-cbc",
+            Cipher::Aes128Gcm => "aes-128-gcm",
+            Cipher::Aes192Gcm => "aes-192-gcm",
+            Cipher::Aes256Gcm => "aes-256-gcm",
+            Cipher::ChaCha20Poly1305 => "chacha20-poly1305",
+            Cipher::DesEde3Cbc => "des-ede3-cbc",
+            Cipher::DesEdeCbc => "des-ede-cbc",
+            Cipher::DesCbc => "des-cbc",
+            Cipher::Rc2x40Cbc => "rc2-40-cbc",
+            Cipher::Rc2x128Cbc => "rc2-128-cbc",
+        }
+    }
+
+    /// SSH's name (RFC 4253 §6.3, OpenSSH's `cipher.c`): `aes256-ctr`, `3des-cbc`,
+    /// `aes256-gcm@openssh.com`; OpenSSL's for ciphers SSH does not name.
+    pub fn ssh_name(self) -> &'static str {
+        match self {
+            Cipher::Aes128Ctr => "aes128-ctr",
+            Cipher::Aes192Ctr => "aes192-ctr",
+            Cipher::Aes256Ctr => "aes256-ctr",
+            Cipher::Aes128Cbc => "aes128-cbc",
+            Cipher::Aes192Cbc => "aes192-cbc",
+            Cipher::Aes256Cbc => "aes256-cbc",
+            Cipher::Aes128Gcm => "aes128-gcm@openssh.com",
+            Cipher::Aes256Gcm => "aes256-gcm@openssh.com",
+            Cipher::ChaCha20Poly1305 => "chacha20-poly1305@openssh.com",
+            Cipher::DesEde3Cbc => "3des-cbc",
+            other => other.name(),
+        }
+    }
+
+    /// Whether this is AES in CBC or GCM mode (approved for key protection, SPEC §4).
+    pub fn is_aes_cbc_or_gcm(self) -> bool {
+        matches!(
+            self,
+            Cipher::Aes128Cbc
+                | Cipher::Aes192Cbc
+                | Cipher::Aes256Cbc
+                | Cipher::Aes128Gcm
+                | Cipher::Aes192Gcm
+                | Cipher::Aes256Gcm
+        )
+    }
+
+    /// Whether this is triple DES (two- or three-key).
+    pub fn is_triple_des(self) -> bool {
+        matches!(self, Cipher::DesEde3Cbc | Cipher::DesEdeCbc)
+    }
+}
+
+impl fmt::Display for Cipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Cipher {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Cipher::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name().eq_ignore_ascii_case(s) || c.ssh_name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| unknown_name("cipher", s, Cipher::ALL.iter().map(|c| c.ssh_name())))
+    }
+}
+
+named_enum! {
+    /// The pseudo-random function of PBKDF2 (RFC 8018 appendix B.1).
+    #[derive(Default)]
+    pub enum Prf ("PRF") {
+        /// HMAC-SHA-1 (deprecated for FIPS).
+        HmacSha1 => "hmac-sha1",
+        /// HMAC-SHA-224.
+        HmacSha224 => "hmac-sha224",
+        /// HMAC-SHA-256 (the default).
+        #[default]
+        HmacSha256 => "hmac-sha256",
+        /// HMAC-SHA-384.
+        HmacSha384 => "hmac-sha384",
+        /// HMAC-SHA-512.
+        HmacSha512 => "hmac-sha512",
+        /// HMAC-SHA-512/224.
+        HmacSha512_224 => "hmac-sha512-224",
+        /// HMAC-SHA-512/256.
+        HmacSha512_256 => "hmac-sha512-256",
+    }
+}
+
+named_enum! {
+    /// The Argon2 variant (RFC 9106) of a PPK v3 file.
+    #[derive(Default)]
+    pub enum Argon2Variant ("Argon2 variant") {
+        /// Argon2id (PuTTY's default).
+        #[default]
+        Argon2id => "argon2id",
+        /// Argon2i.
+        Argon2i => "argon2i",
+        /// Argon2d.
+        Argon2d => "argon2d",
+    }
+}
+
+impl Argon2Variant {
+    /// The name as PPK files spell it: `Argon2id`, `Argon2i`, `Argon2d`.
+    pub fn ppk_name(self) -> &'static str {
+        match self {
+            Argon2Variant::Argon2id => "Argon2id",
+            Argon2Variant::Argon2i => "Argon2i",
+            Argon2Variant::Argon2d => "Argon2d",
+        }
+    }
+}
+
+named_enum! {
+    /// A PBES1 (RFC 8018 §6.1) or PKCS#12 PBE (RFC 7292 appendix C) scheme.
+    #[non_exhaustive]
+    pub enum PbeScheme ("PBE scheme") {
+        /// PBES1: PBKDF1 with MD5, DES-CBC.
+        Md5AndDesCbc => "pbeWithMD5AndDES-CBC",
+        /// PBES1: PBKDF1 with SHA-1, DES-CBC.
+        Sha1AndDesCbc => "pbeWithSHA1AndDES-CBC",
+        /// PKCS#12: SHA-1, three-key triple DES.
+        ShaAnd3KeyTripleDesCbc => "pbeWithSHAAnd3-KeyTripleDES-CBC",
+        /// PKCS#12: SHA-1, two-key triple DES.
+        ShaAnd2KeyTripleDesCbc => "pbeWithSHAAnd2-KeyTripleDES-CBC",
+        /// PKCS#12: SHA-1, 128-bit RC2.
+        ShaAnd128BitRc2Cbc => "pbeWithSHAAnd128BitRC2-CBC",
+        /// PKCS#12: SHA-1, 40-bit RC2 (`openssl pkcs12 -legacy` certificates).
+        ShaAnd40BitRc2Cbc => "pbewithSHAAnd40BitRC2-CBC",
+    }
+}
 
 /// A password-based key derivation function and its parameters, as stored in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,8 +326,8 @@ pub enum Kdf {
     },
     /// PBKDF2 (PKCS#5 v2.1).
     Pbkdf2 {
-        /// The PRF, e.g. `hmac-sha256`.
-        prf: String,
+        /// The PRF.
+        prf: Prf,
         /// Iterations.
         iterations: u64,
         /// Salt length in bytes.
@@ -40,8 +348,8 @@ pub enum Kdf {
     },
     /// Argon2 (PPK v3).
     Argon2 {
-        /// `argon2id`, `argon2i` or `argon2d`.
-        variant: String,
+        /// The variant.
+        variant: Argon2Variant,
         /// Memory in KiB.
         memory_kib: u32,
         /// Passes.
@@ -59,8 +367,8 @@ pub enum Kdf {
     SshcomMd5,
     /// A PBES1 or PKCS#12 PBE scheme, named.
     Pbe {
-        /// The scheme, e.g. `pbeWithSHAAnd3-KeyTripleDES-CBC`.
-        scheme: String,
+        /// The scheme.
+        scheme: PbeScheme,
         /// Iterations.
         iterations: u64,
         /// Salt length in bytes.
@@ -74,12 +382,12 @@ pub enum Protection {
     /// Not encrypted.
     #[default]
     None,
-    /// Encrypted with `cipher` (e.g. `aes256-ctr`, `aes-128-cbc`) under a key from `kdf`.
+    /// Encrypted with `cipher` under a key from `kdf`.
     Encrypted {
-        /// The scheme's family, e.g. `openssh`, `ppk-v3`, `pbes2`, `pbes1`, `legacy-pem`.
-        scheme: String,
-        /// The cipher, in the file's own spelling.
-        cipher: String,
+        /// The scheme's family.
+        scheme: Scheme,
+        /// The cipher.
+        cipher: Cipher,
         /// The KDF and its parameters.
         kdf: Kdf,
     },
@@ -89,6 +397,18 @@ impl Protection {
     /// Whether a passphrase is needed to read the private key.
     pub fn is_encrypted(&self) -> bool {
         matches!(self, Protection::Encrypted { .. })
+    }
+
+    /// The cipher's name as the file's family spells it (`aes256-ctr` for OpenSSH and PPK,
+    /// `aes-128-cbc` for PKCS#8 and PEM), as `inspect` reports it; `None` when unencrypted.
+    pub fn cipher_name(&self) -> Option<&'static str> {
+        match self {
+            Protection::None => None,
+            Protection::Encrypted { scheme, cipher, .. } if scheme.ssh_spelling() => {
+                Some(cipher.ssh_name())
+            }
+            Protection::Encrypted { cipher, .. } => Some(cipher.name()),
+        }
     }
 }
 
@@ -143,11 +463,10 @@ impl fmt::Display for Protection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Protection::None => f.write_str("none"),
-            Protection::Encrypted {
-                scheme,
-                cipher,
-                kdf,
-            } => write!(f, "{scheme}: {cipher}, {kdf}"),
+            Protection::Encrypted { scheme, kdf, .. } => {
+                let cipher = self.cipher_name().unwrap_or_default();
+                write!(f, "{scheme}: {cipher}, {kdf}")
+            }
         }
     }
 }
@@ -240,7 +559,7 @@ mod tests {
     #[test]
     fn limits_refuse_bombs_unless_lifted() {
         let bomb = Kdf::Argon2 {
-            variant: "argon2id".into(),
+            variant: Argon2Variant::Argon2id,
             memory_kib: 4 << 20,
             passes: 1,
             parallelism: 1,

@@ -292,6 +292,74 @@ fn usage_errors_exit_2() {
         "unencrypted output with --cipher: {}",
         stderr(&o)
     );
+    // A bad value, or a cipher the target does not write, is the same usage error (exit 2, the
+    // same words) for every target.
+    let pass = td("passphrase");
+    let mut bogus_messages = Vec::new();
+    for to in ["openssh", "pkcs8", "pem", "ppk"] {
+        let o = run(keyconv().args([
+            "convert",
+            &td("ed25519.openssh"),
+            "--to",
+            to,
+            "--new-passphrase-file",
+            &pass,
+            "--cipher",
+            "bogus",
+        ]));
+        assert_eq!(o.status.code(), Some(2), "{to}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("unknown cipher \"bogus\""),
+            "{to}: {}",
+            stderr(&o)
+        );
+        bogus_messages.push(stderr(&o));
+    }
+    assert!(
+        bogus_messages.windows(2).all(|w| w[0] == w[1]),
+        "{bogus_messages:?}"
+    );
+    for (to, cipher) in [
+        ("openssh", "des-cbc"),
+        ("pkcs8", "aes256-ctr"),
+        ("pem", "chacha20-poly1305"),
+    ] {
+        let o = run(keyconv().args([
+            "convert",
+            &td("rsa-2048.openssh"),
+            "--to",
+            to,
+            "--new-passphrase-file",
+            &pass,
+            "--cipher",
+            cipher,
+        ]));
+        assert_eq!(o.status.code(), Some(2), "{to} {cipher}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "--cipher {} does not apply to {to} output: use one of",
+                cipher.parse::<keyconv::Cipher>().unwrap().ssh_name()
+            )),
+            "{to}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run(keyconv().args([
+        "convert",
+        &td("ed25519.openssh"),
+        "--to",
+        "ppk",
+        "--new-passphrase-file",
+        &pass,
+        "--cipher",
+        "aes256-cbc",
+    ]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--cipher does not apply to ppk output"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -3,7 +3,11 @@
 
 mod common;
 
-use keyconv::{EncodeOptions, ErrorKind, Format, KdfLimits, KeyFile, Passphrase, encode_private};
+use keyconv::format::Target;
+use keyconv::format::openssh::OpensshOptions;
+use keyconv::format::pkcs8::Pkcs8Options;
+use keyconv::format::ppk::{Argon2Options, PpkOptions};
+use keyconv::{ErrorKind, Format, KdfLimits, KeyFile, Passphrase, encode_private};
 
 use common::{KEYS, manifest, passphrase, type_and_blob};
 
@@ -18,17 +22,24 @@ fn refuses(target: Format, key: &str) -> bool {
     }
 }
 
-/// Cheap protection parameters: the matrix tests formats, not KDF cost.
-fn options(pass: Option<&str>) -> EncodeOptions {
-    let mut o = EncodeOptions {
-        passphrase: pass.map(Passphrase::from),
-        ..EncodeOptions::default()
-    };
-    o.openssh.rounds = 1;
-    o.ppk.argon2_memory_kib = 64;
-    o.ppk.argon2_passes = 1;
-    o.pkcs8.iterations = 1000;
-    o
+/// `format` with cheap protection parameters: the matrix tests formats, not KDF cost.
+fn cheap(format: Format) -> Target {
+    match format {
+        Format::OpenSsh => Target::OpenSsh(OpensshOptions {
+            rounds: 1,
+            ..OpensshOptions::default()
+        }),
+        Format::Ppk => Target::Ppk(PpkOptions::V3(Argon2Options {
+            memory_kib: 64,
+            passes: 1,
+            ..Argon2Options::default()
+        })),
+        Format::Pkcs8 => Target::Pkcs8(Pkcs8Options {
+            iterations: 1000,
+            ..Pkcs8Options::default()
+        }),
+        other => Target::default_for(other),
+    }
 }
 
 fn carries_comment(format: Format) -> bool {
@@ -78,7 +89,8 @@ fn every_format_to_every_format_for_every_key_type() {
                         source.file,
                         encrypt.is_some()
                     );
-                    let out = encode_private(&private, target, &options(encrypt));
+                    let pass = encrypt.map(Passphrase::from);
+                    let out = encode_private(&private, &cheap(target), pass.as_ref());
                     if matches!(target, Format::Pkcs12 | Format::X509) {
                         let e = out.expect_err(&what);
                         assert!(e.to_string().contains("does not write"), "{what}: {e}");

@@ -10,11 +10,18 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Entry, have_tool, manifest_of, passphrase, run, tempdir, testdata, type_and_blob};
-use keyconv::format::openssh::{CIPHER_NAMES, OpensshOptions};
+use keyconv::format::Target;
+use keyconv::format::openssh::{OpensshCipher, OpensshOptions};
+use keyconv::protection::Scheme;
 use keyconv::{
-    EncodeOptions, ErrorKind, Format, Kdf, KdfLimits, KeyFile, Passphrase, PrivateKey, Protection,
-    encode_private,
+    ErrorKind, Format, Kdf, KdfLimits, KeyFile, Passphrase, PrivateKey, Protection, encode_private,
 };
+use zeroize::Zeroizing;
+
+/// The names of every cipher keyconv writes (and ssh-keygen writes).
+fn cipher_names() -> Vec<&'static str> {
+    OpensshCipher::ALL.iter().map(|c| c.name()).collect()
+}
 
 const LABEL: &str = "OPENSSH PRIVATE KEY";
 const MAGIC: &[u8] = b"openssh-key-v1\0";
@@ -186,9 +193,9 @@ fn reads_every_openssh_file_of_the_corpus() {
             kdf,
         } = file.protection()
         {
-            assert_eq!(scheme, "openssh");
+            assert_eq!(scheme, Scheme::OpenSsh);
             assert!(
-                CIPHER_NAMES.contains(&cipher.as_str()),
+                cipher_names().contains(&cipher.ssh_name()),
                 "{}: {cipher}",
                 e.file
             );
@@ -206,7 +213,7 @@ fn reads_every_openssh_file_of_the_corpus() {
             if is_ssh_keygen(e) {
                 let suffix = e.file.rsplit_once(".openssh-").unwrap().1;
                 assert!(
-                    cipher.starts_with(
+                    cipher.ssh_name().starts_with(
                         suffix
                             .trim_end_matches("-utf8pass")
                             .trim_end_matches("-r16")
@@ -215,7 +222,7 @@ fn reads_every_openssh_file_of_the_corpus() {
                     e.file
                 );
             }
-            ciphers.insert(cipher.clone());
+            ciphers.insert(cipher.ssh_name());
             assert!(public[0].comment().is_empty(), "the comment is encrypted");
             let err = file.private_key(Some(&wrong()), &limits()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::IncorrectPassphrase, "{}", e.file);
@@ -228,7 +235,7 @@ fn reads_every_openssh_file_of_the_corpus() {
         makers.insert(e.maker.split_whitespace().next().unwrap().to_owned());
     }
     // Nothing vacuous: every cipher, every key type, both tools.
-    assert_eq!(ciphers.len(), CIPHER_NAMES.len(), "{ciphers:?}");
+    assert_eq!(ciphers.len(), cipher_names().len(), "{ciphers:?}");
     assert!(keys.len() >= 9, "{keys:?}");
     assert!(keys.contains("ed448"), "PuTTYgen's ssh-ed448");
     assert_eq!(
@@ -257,15 +264,28 @@ fn reads_crlf_and_any_line_width() {
 
 // ------------------------------------------------------------------ writing
 
-fn options(cipher: &str, pass: Option<&Passphrase>) -> EncodeOptions {
-    EncodeOptions {
+/// An OpenSSH target with `cipher` and 2 rounds, and the passphrase to encrypt with.
+struct Options {
+    openssh: OpensshOptions,
+    passphrase: Option<Passphrase>,
+}
+
+fn options(cipher: &str, pass: Option<&Passphrase>) -> Options {
+    Options {
         passphrase: pass.cloned(),
         openssh: OpensshOptions {
-            cipher: cipher.into(),
+            cipher: cipher.parse().unwrap(),
             rounds: 2,
         },
-        ..EncodeOptions::default()
     }
+}
+
+fn encode(key: &PrivateKey, o: &Options) -> keyconv::Result<Zeroizing<Vec<u8>>> {
+    encode_private(
+        key,
+        &Target::OpenSsh(o.openssh.clone()),
+        o.passphrase.as_ref(),
+    )
 }
 
 /// The unencrypted keys ssh-keygen made, one of each type.
@@ -294,7 +314,7 @@ fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
 /// Every (key, cipher) we write, `None` meaning unencrypted.
 fn variants() -> Vec<Option<&'static str>> {
     std::iter::once(None)
-        .chain(CIPHER_NAMES.iter().copied().map(Some))
+        .chain(cipher_names().into_iter().map(Some))
         .collect()
 }
 
@@ -308,12 +328,7 @@ fn ssh_keygen_reads_what_we_write_with_every_cipher() {
         let reference = std::fs::read_to_string(testdata().join(format!("{name}.pub"))).unwrap();
         for cipher in variants() {
             let p = cipher.map(|_| &pass);
-            let out = encode_private(
-                &key,
-                Format::OpenSsh,
-                &options(cipher.unwrap_or("aes256-ctr"), p),
-            )
-            .unwrap();
+            let out = encode(&key, &options(cipher.unwrap_or("aes256-ctr"), p)).unwrap();
             let label = format!("{name} {cipher:?}");
             // Shape: as ssh-keygen writes it.
             let text = std::str::from_utf8(&out).unwrap();
@@ -333,7 +348,7 @@ fn ssh_keygen_reads_what_we_write_with_every_cipher() {
             match (cipher, file.protection()) {
                 (None, Protection::None) => {}
                 (Some(c), Protection::Encrypted { cipher, kdf, .. }) => {
-                    assert_eq!(cipher, c);
+                    assert_eq!(cipher.ssh_name(), c);
                     assert_eq!(
                         kdf,
                         Kdf::Bcrypt {
@@ -416,12 +431,7 @@ fn puttygen_reads_what_we_write() {
         let reference = std::fs::read_to_string(testdata().join(format!("{name}.pub"))).unwrap();
         for cipher in variants() {
             let p = cipher.map(|_| &pass);
-            let out = encode_private(
-                &key,
-                Format::OpenSsh,
-                &options(cipher.unwrap_or("aes256-ctr"), p),
-            )
-            .unwrap();
+            let out = encode(&key, &options(cipher.unwrap_or("aes256-ctr"), p)).unwrap();
             let path = write_private(dir.path(), "key", &out);
             let o = run(Command::new("puttygen")
                 .arg(&path)
@@ -516,7 +526,7 @@ fn aead_detects_every_changed_byte() {
     for cipher in ["aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com"] {
         let mut opts = options(cipher, Some(&pass));
         opts.openssh.rounds = 1;
-        let out = encode_private(&key, Format::OpenSsh, &opts).unwrap();
+        let out = encode(&key, &opts).unwrap();
         let body = unarmour(&out);
         let start = layout(&body).section_len + 4;
         for at in start..body.len() {

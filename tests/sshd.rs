@@ -578,10 +578,13 @@ fn modes_fixed_by_add_and_remove_revokes() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
     assert!(!sshd.logs_in(&key), "sshd accepted a world-writable file");
     let notes = add_key(&sshd, &public);
-    assert!(notes.contains("now 0600"), "{notes}");
+    // A root-owned file outside root's home and outside a .ssh directory is one root manages
+    // for sshd (an AuthorizedKeysFile): only the write bits of others go, its read bits stay
+    // (SPEC §5a), so sshd reading it as the user still can.
+    assert!(notes.contains("now 0644"), "{notes}");
     assert_eq!(
         std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-        0o600
+        0o644
     );
     sshd.assert_logs_in(&key, None, &[]);
 
@@ -594,4 +597,95 @@ fn modes_fixed_by_add_and_remove_revokes() {
     ]);
     assert_eq!(key_lines(&sshd), 0);
     assert!(!sshd.logs_in(&key), "a removed key still logs in");
+}
+
+/// An RSA key line whose modulus carries a needless leading zero byte: sshd accepts it (the
+/// login works), and `authorized-keys remove FINGERPRINT` takes it, after which sshd refuses the
+/// key (keyconv 0.1 called the line "not a key" and left it: the revocation did not revoke).
+#[test]
+fn a_noncanonical_line_is_revoked_by_its_fingerprint() {
+    if !can_run() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let key = sshd.path("id_rsa");
+    keyconv_ok(&[
+        os("generate"),
+        os("--type"),
+        os("rsa"),
+        os("--no-passphrase"),
+        os("-o"),
+        key.as_os_str(),
+    ]);
+    let line = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
+    let file = sshd.authorized_keys();
+    std::fs::write(&file, format!("{}\n", common::noncanonical_rsa(&line))).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    sshd.assert_logs_in(&key, None, &[]);
+    let o = run(Command::new("ssh-keygen")
+        .args(["-l", "-f"])
+        .arg(format!("{}.pub", key.display())));
+    let fingerprint = String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let notes = keyconv_ok(&[
+        os("authorized-keys"),
+        os("remove"),
+        os("--file"),
+        file.as_os_str(),
+        os(&fingerprint),
+    ]);
+    assert!(notes.contains("removed"), "{notes}");
+    assert_eq!(key_lines(&sshd), 0);
+    assert!(!sshd.logs_in(&key), "a removed key still logs in");
+}
+
+/// A root-managed 0644 AuthorizedKeysFile (root's file, outside any home; sshd reads it with
+/// the user's ids): after `authorized-keys add` run as root it is still 0644 and the user
+/// still logs in (keyconv 0.1 made it 0600, and every key of that user stopped working).
+#[test]
+fn a_root_managed_keys_file_still_lets_the_user_in() {
+    if !can_run() || !have_tool("useradd") {
+        return;
+    }
+    let user = "keyconv-sshd";
+    let _ = run(Command::new("useradd").args(["-M", "-d", "/nonexistent", "-s", "/bin/sh", user]));
+    // An unlocked account without a password: sshd (UsePAM no) refuses locked ones.
+    assert!(
+        run(Command::new("usermod").args(["-p", "*", user]))
+            .status
+            .success()
+    );
+    let sshd = Sshd::start();
+    // sshd reads the file as the user: the directory must let the user through.
+    std::fs::set_permissions(sshd.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let key = sshd.path("id_user");
+    keyconv_ok(&[
+        os("generate"),
+        os("--no-passphrase"),
+        os("-o"),
+        key.as_os_str(),
+    ]);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let file = sshd.authorized_keys();
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    add_key(&sshd, Path::new(&format!("{}.pub", key.display())));
+    assert_eq!(std::fs::metadata(&file).unwrap().mode() & 0o7777, 0o644);
+    let mut cmd = Command::new("ssh");
+    cmd.args(sshd.client_args(&key))
+        .args(["-p", &sshd.port.to_string(), "-o", "BatchMode=yes"])
+        .env_remove("SSH_AUTH_SOCK")
+        .stdin(Stdio::null())
+        .arg(format!("{user}@127.0.0.1"))
+        .arg("true");
+    let o = run_with_timeout(&mut cmd);
+    assert!(
+        o.status.success(),
+        "the user cannot log in: {}\nsshd log:\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        sshd.log()
+    );
 }

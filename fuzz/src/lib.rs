@@ -4,11 +4,33 @@
 //! `cfg(fuzzing)`, under which keyconv's KDF limits are tiny (src/protection.rs): the fuzzer
 //! explores parsing, not key derivation.
 
-use keyconv::format::ppk::Argon2Variant;
+use keyconv::format::Target;
+use keyconv::format::openssh::OpensshOptions;
+use keyconv::format::pkcs8::Pkcs8Options;
+use keyconv::format::ppk::{Argon2Options, Argon2Variant, PpkOptions};
 use keyconv::{
-    EncodeOptions, ErrorKind, Format, KdfLimits, KeyFile, Passphrase, PrivateKey, PublicKey,
-    encode_private, encode_public,
+    ErrorKind, Format, KdfLimits, KeyFile, Passphrase, PrivateKey, PublicKey, encode_private,
+    encode_public,
 };
+
+/// The options of every private format, and the passphrase to encrypt with.
+struct EncodeOptions {
+    passphrase: Option<Passphrase>,
+    ppk: PpkOptions,
+    openssh: OpensshOptions,
+    pkcs8: Pkcs8Options,
+}
+
+impl EncodeOptions {
+    fn target(&self, format: Format) -> Target {
+        match format {
+            Format::Ppk => Target::Ppk(self.ppk.clone()),
+            Format::OpenSsh => Target::OpenSsh(self.openssh.clone()),
+            Format::Pkcs8 => Target::Pkcs8(self.pkcs8.clone()),
+            other => Target::default_for(other),
+        }
+    }
+}
 
 /// The corpus passphrase (`testdata/passphrase`), so that seeds made with it decrypt.
 pub const PASSPHRASE: &str = "correct horse battery";
@@ -76,19 +98,28 @@ fn comment_through(comment: &str, target: Format) -> String {
 
 /// The cheapest protection each format can write, so that encrypting round trips stay fast.
 fn cheap_options(passphrase: Option<&str>, ppk_version: u8, der: bool) -> EncodeOptions {
-    let mut o = EncodeOptions {
+    EncodeOptions {
         passphrase: passphrase.map(Passphrase::from),
-        ..EncodeOptions::default()
-    };
-    o.openssh.rounds = 1;
-    o.ppk.version = ppk_version;
-    o.ppk.kdf = Argon2Variant::Argon2id;
-    o.ppk.argon2_memory_kib = 8;
-    o.ppk.argon2_passes = 1;
-    o.ppk.argon2_parallelism = 1;
-    o.pkcs8.iterations = 1;
-    o.pkcs8.der = der;
-    o
+        openssh: OpensshOptions {
+            rounds: 1,
+            ..OpensshOptions::default()
+        },
+        ppk: match ppk_version {
+            2 => PpkOptions::V2,
+            _ => PpkOptions::V3(Argon2Options {
+                variant: Argon2Variant::Argon2id,
+                memory_kib: 8,
+                passes: 1,
+                parallelism: 1,
+                salt: None,
+            }),
+        },
+        pkcs8: Pkcs8Options {
+            iterations: 1,
+            der,
+            ..Pkcs8Options::default()
+        },
+    }
 }
 
 /// Decode → encode to every format that can hold the key → decode: the same key, and the same
@@ -138,7 +169,7 @@ pub fn roundtrip(data: &[u8]) {
 }
 
 fn private_roundtrip(key: &PrivateKey, source: Format, target: Format, options: &EncodeOptions) {
-    let encoded = match encode_private(key, target, options) {
+    let encoded = match encode_private(key, &options.target(target), options.passphrase.as_ref()) {
         Ok(encoded) => encoded,
         Err(e) if matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }) => return,
         // A .ppk comment is one header line (ppk.rs refuses line breaks, naming --comment).

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use keyconv::format::Format;
+use keyconv::format::ppk::PpkVersion;
+use keyconv::protection::{Argon2Variant, Cipher, Prf};
 
 /// Convert SSH keys between PuTTY .ppk, OpenSSH, RFC 4716 and PKCS#8/PEM, and check them
 /// against FIPS 140 rules.
@@ -83,19 +85,19 @@ pub struct ProtectionArgs {
     /// Cipher: openssh (aes256-ctr, aes128-gcm@openssh.com, …), pkcs8 (aes128-cbc, aes192-cbc,
     /// aes256-cbc), pem (aes128-cbc, aes192-cbc, aes256-cbc, des-ede3-cbc).
     #[arg(long, value_name = "NAME")]
-    pub cipher: Option<String>,
+    pub cipher: Option<Cipher>,
     /// PBKDF2 PRF for pkcs8: hmac-sha256 (default), hmac-sha384, hmac-sha512, hmac-sha1.
     #[arg(long, value_name = "PRF")]
-    pub prf: Option<String>,
+    pub prf: Option<Prf>,
     /// PBKDF2 iterations for pkcs8 (default 600000).
     #[arg(long, value_name = "N")]
     pub iterations: Option<u32>,
     /// PPK version, 2 or 3 (default 3).
     #[arg(long, value_name = "2|3")]
-    pub ppk_version: Option<u8>,
+    pub ppk_version: Option<PpkVersion>,
     /// PPK v3 key derivation: argon2id (default), argon2i, argon2d.
     #[arg(long, value_name = "KDF")]
-    pub kdf: Option<String>,
+    pub kdf: Option<Argon2Variant>,
     /// PPK v3 Argon2 memory in KiB (default 8192).
     #[arg(long, value_name = "KIB")]
     pub argon2_memory: Option<u32>,

@@ -5,7 +5,7 @@ use std::io::Write;
 use zeroize::Zeroizing;
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::format::{KeyFile, encode_private, encode_public};
+use keyconv::format::{KeyFile, Target, encode_private, encode_public};
 use keyconv::protection::KdfLimits;
 
 use super::Failure;
@@ -13,7 +13,7 @@ use super::args::ConvertArgs;
 use super::fips_policy;
 use super::input::{self, Input};
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::protect::{encode_options, refuse_protection_args};
+use super::protect;
 use super::unlock;
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
@@ -35,18 +35,18 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             )))));
         }
     }
-    let target = args.to;
+    let format = args.to;
     let bytes = input.read_key_file().map_err(on_input)?;
     let file = KeyFile::decode(&bytes).map_err(on_input)?;
     let limits = KdfLimits {
         allow_expensive: args.passphrase.allow_expensive_kdf,
     };
 
-    let (data, mode) = if target.is_private() {
+    let (data, mode) = if format.is_private() {
         if !file.is_private() {
             return Err(on_input(Error::new(ErrorKind::InvalidRequest(format!(
                 "holds only public keys: {} output needs the private key",
-                target.name()
+                format.name()
             )))));
         }
         let (mut key, input_passphrase) =
@@ -58,26 +58,29 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             Some(explicit) => explicit,
             None => input_passphrase,
         };
-        let options = encode_options(target, &args.protection, passphrase)?;
+        let target = protect::target(format, &args.protection, passphrase.as_ref())?;
         if args.fips {
-            fips_policy::preflight(&args.input, key.public_key(), target, &options, args.strict)
-                .map_err(on_input)?;
+            fips_policy::preflight(
+                &args.input,
+                key.public_key(),
+                &target,
+                passphrase.as_ref(),
+                args.strict,
+            )
+            .map_err(on_input)?;
         }
-        let data = encode_private(&key, target, &options).map_err(on_input)?;
+        let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_input)?;
         if args.fips {
             fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_input)?;
         }
-        (Zeroizing::new(data), PRIVATE_MODE)
+        (data, PRIVATE_MODE)
     } else {
-        refuse_protection_args(args, target)?;
+        protect::refuse_protection_args(args, format)?;
         let keys = unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?;
         if args.fips {
             for key in &keys {
-                if let Some(warning) =
-                    fips_policy::check_key_for_fips(key, args.strict).map_err(on_input)?
-                {
-                    super::say!("keyconv: {}: {warning}", args.input);
-                }
+                fips_policy::preflight(&args.input, key, &Target::Public, None, args.strict)
+                    .map_err(on_input)?;
             }
         }
         let mut text = String::new();
@@ -85,7 +88,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             if let Some(comment) = &args.comment {
                 key.set_comment(comment.as_str());
             }
-            text.push_str(&encode_public(&key, target).map_err(on_input)?);
+            text.push_str(&encode_public(&key, format).map_err(on_input)?);
         }
         (Zeroizing::new(text.into_bytes()), PUBLIC_MODE)
     };

@@ -1,20 +1,23 @@
-//! The `--fips` output policy of `convert --fips` and `generate --fips` (SPEC §4).
+//! The `--fips` output policy of `convert --fips` and `generate --fips` (SPEC §4): the policy is
+//! the library's [`fips::check_output`] and [`fips::verify_output`]; this adds the `hint:` lines
+//! (which name flags) and prints the warnings.
 
 use keyconv::error::{Error, ErrorKind};
-use keyconv::fips::{Verdict, assess, rule_by_id};
-use keyconv::format::pkcs8::Prf;
-use keyconv::format::{EncodeOptions, Format, KeyFile};
+use keyconv::fips;
+use keyconv::format::Target;
 use keyconv::key::{KeyType, PublicKey};
-use keyconv::protection::Protection;
+use keyconv::passphrase::Passphrase;
 
-use super::verdict::citation;
-
-/// `convert --fips`: refuses keys a FIPS module will not use. EdDSA is a warning, refused under
-/// `strict`. Returns the warning to print, if any.
-pub(crate) fn check_key_for_fips(key: &PublicKey, strict: bool) -> Result<Option<String>, Error> {
-    let a = assess(std::slice::from_ref(key), &Protection::None);
-    if let Some(f) = a.failures(strict).next() {
-        let hint = match key.key_type() {
+/// What to do about a `--fips` refusal, by rule.
+fn fips_hint(rule: &str, key: &PublicKey) -> &'static str {
+    match rule {
+        "prot-openssh" | "prot-ppk" | "prot-legacy-pem" => {
+            "use --to pkcs8 (PBES2, PBKDF2-HMAC-SHA-256, AES), or --no-passphrase for an unencrypted key"
+        }
+        "passphrase-length" => "choose a longer passphrase",
+        "kdf-prf" => "drop --prf or use hmac-sha256",
+        "kdf-iterations" => "drop --iterations (600000 by default)",
+        _ => match key.key_type() {
             Some(KeyType::Dsa) => {
                 "DSA cannot be made FIPS-compatible: generate an ECDSA or RSA-3072 key"
             }
@@ -22,91 +25,42 @@ pub(crate) fn check_key_for_fips(key: &PublicKey, strict: bool) -> Result<Option
                 "generate an ECDSA or RSA-3072 key, or drop --strict"
             }
             _ => "generate an ECDSA or RSA-3072 key",
-        };
-        return Err(Error::new(ErrorKind::Refused(format!(
-            "--fips: {} ({}, {})",
-            f.detail,
-            f.rule,
-            citation(f.rule)
-        )))
-        .with_hint(hint));
+        },
     }
-    Ok(a.findings
-        .iter()
-        .find(|f| f.verdict == Verdict::Conditional || f.verdict == Verdict::Warning)
-        .map(|f| {
-            format!(
-                "warning: {} ({})",
-                f.detail,
-                rule_by_id(f.rule).map(|r| r.condition).unwrap_or_default()
-            )
-        }))
 }
 
-/// `convert --fips` and `generate --fips` before encoding: the key, the `target` and the
-/// protection must be what a FIPS module loads and NIST approves (SPEC §4). A warning (EdDSA,
-/// RSA-2048) is printed on standard error, naming `name`.
+/// Adds the `hint:` of a `--fips` refusal.
+fn with_fips_hint(e: Error, key: &PublicKey) -> Error {
+    match e.kind() {
+        ErrorKind::FipsRefused { rule, .. } => {
+            let hint = fips_hint(rule, key);
+            e.with_hint(hint)
+        }
+        _ => e,
+    }
+}
+
+/// `convert --fips` and `generate --fips` before encoding ([`fips::check_output`]); a warning
+/// (EdDSA, RSA-2048) is printed on standard error, naming `name`.
 pub(crate) fn preflight(
     name: &str,
     key: &PublicKey,
-    target: Format,
-    options: &EncodeOptions,
+    target: &Target,
+    passphrase: Option<&Passphrase>,
     strict: bool,
 ) -> Result<(), Error> {
-    let refuse =
-        |what: String, hint: &str| Error::new(ErrorKind::Refused(what)).with_hint(hint.to_owned());
-    if let Some(warning) = check_key_for_fips(key, strict)? {
-        super::say!("keyconv: {name}: {warning}");
-    }
-    let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    if encrypted && target != Format::Pkcs8 {
-        return Err(refuse(
-            format!("--fips: {} encryption is not FIPS-approved", target),
-            "use --to pkcs8 (PBES2, PBKDF2-HMAC-SHA-256, AES), or --no-passphrase for an unencrypted key",
-        ));
-    }
-    if let Some(p) = options.passphrase.as_ref().filter(|_| encrypted) {
-        if p.len() < 8 {
-            return Err(refuse(
-                format!(
-                    "--fips: the new passphrase is {} bytes; at least 8 are needed (passphrase-length)",
-                    p.len()
-                ),
-                "choose a longer passphrase",
-            ));
-        }
-        if options.pkcs8.prf == Prf::HmacSha1 {
-            return Err(refuse(
-                "--fips: HMAC-SHA-1 is deprecated for PBKDF2 (kdf-prf)".into(),
-                "drop --prf or use hmac-sha256",
-            ));
-        }
-        if options.pkcs8.iterations < 1000 {
-            return Err(refuse(
-                format!(
-                    "--fips: {} PBKDF2 iterations are below 1000 (kdf-iterations)",
-                    options.pkcs8.iterations
-                ),
-                "drop --iterations (600000 by default)",
-            ));
-        }
+    let warnings =
+        fips::check_output(key, target, passphrase, strict).map_err(|e| with_fips_hint(e, key))?;
+    if let Some(f) = warnings.first() {
+        let condition = fips::rule_by_id(f.rule)
+            .map(|r| r.condition)
+            .unwrap_or_default();
+        super::say!("keyconv: {name}: warning: {} ({condition})", f.detail);
     }
     Ok(())
 }
 
-/// `--fips` after encoding: our own output must assess as compliant.
+/// `--fips` after encoding ([`fips::verify_output`]).
 pub(crate) fn verify_output(data: &[u8], key: &PublicKey, strict: bool) -> Result<(), Error> {
-    let written = KeyFile::decode(data)?;
-    let mut keys = written.public_keys();
-    if keys.is_empty() {
-        keys.push(key.clone());
-    }
-    let assessment = keyconv::fips::assess(&keys, &written.protection());
-    match assessment.failures(strict).next() {
-        None => Ok(()),
-        Some(f) => Err(Error::new(ErrorKind::Refused(format!(
-            "--fips: the output would not be compliant: {} ({})",
-            f.detail, f.rule
-        )))),
-    }
+    fips::verify_output(data, key, strict)
 }

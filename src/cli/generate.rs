@@ -19,8 +19,6 @@ use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use zeroize::Zeroizing;
-
 use keyconv::error::Error;
 use keyconv::format::{Format, encode_private, public};
 use keyconv::key::{EcCurve, FingerprintHash, KeySpec, PrivateKey};
@@ -31,11 +29,11 @@ use super::args::{CurveName, GenerateArgs, GenerateType, NewPassphraseArgs};
 use super::fips_policy;
 use super::input;
 use super::output::{self, PRIVATE_MODE, PUBLIC_MODE};
-use super::protect::encode_options;
+use super::protect;
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let spec = key_spec(args)?;
-    let target = args.to.unwrap_or(if args.fips {
+    let format = args.to.unwrap_or(if args.fips {
         Format::Pkcs8
     } else {
         Format::OpenSsh
@@ -48,7 +46,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     output::refuse_existing(&public_path, args.force).map_err(Failure::Plain)?;
 
     let passphrase = new_passphrase(args)?;
-    let options = encode_options(target, &args.protection, passphrase)?;
+    let target = protect::target(format, &args.protection, passphrase.as_ref())?;
     if let KeySpec::Rsa { bits } = spec
         && bits < 2048
         && !args.fips
@@ -60,10 +58,16 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     let comment = args.comment.clone().unwrap_or_else(default_comment);
     let key = PrivateKey::generate(spec, &comment).map_err(on_output)?;
     if args.fips {
-        fips_policy::preflight(&name, key.public_key(), target, &options, args.strict)
-            .map_err(on_output)?;
+        fips_policy::preflight(
+            &name,
+            key.public_key(),
+            &target,
+            passphrase.as_ref(),
+            args.strict,
+        )
+        .map_err(on_output)?;
     }
-    let data = Zeroizing::new(encode_private(&key, target, &options).map_err(on_output)?);
+    let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_output)?;
     if args.fips {
         fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_output)?;
     }
@@ -75,9 +79,9 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
         args.force,
     )
     .map_err(Failure::Plain)?;
-    let encrypted = options.passphrase.as_ref().is_some_and(|p| !p.is_empty());
+    let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
     super::say!(
-        "keyconv: wrote {} ({target}, {}) and {}",
+        "keyconv: wrote {} ({format}, {}) and {}",
         private_path.display(),
         if encrypted {
             "encrypted"
@@ -206,8 +210,8 @@ fn user_from_passwd() -> Option<String> {
 }
 
 /// Writes the private and the public file all or none: both are written under temporary names
-/// before either is put in place; when the second cannot be put in place, the first is removed
-/// again.
+/// before either is put in place; when the second cannot be put in place, the first gets its
+/// old file back (or is removed when there was none).
 fn write_pair(
     (private, private_data): (&Path, &[u8]),
     (public, public_data): (&Path, &[u8]),
@@ -215,10 +219,5 @@ fn write_pair(
 ) -> Result<(), Error> {
     let staged_private = output::stage(private, private_data, PRIVATE_MODE)?;
     let staged_public = output::stage(public, public_data, PUBLIC_MODE)?;
-    staged_private.commit(force)?;
-    if let Err(e) = staged_public.commit(force) {
-        let _ = std::fs::remove_file(private);
-        return Err(e);
-    }
-    Ok(())
+    output::commit_all(vec![staged_private, staged_public], force)
 }

@@ -99,16 +99,20 @@ pub fn io_error(what: &str, e: io::Error) -> Error {
 fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
     // Room for the whole (capped) file up front: a growing Vec would leave copies of the
     // passphrase behind in the buffers it frees.
+    // A larger file is an error, never cut short: a file sharing the first 64 KiB with the
+    // real one must not open the key.
     const MAX: usize = 1 << 16;
     let mut bytes = Zeroizing::new(Vec::with_capacity(MAX + 1));
+    let shown = super::output::shown(path);
     File::open(path)
-        .and_then(|f| f.take(MAX as u64).read_to_end(&mut bytes))
-        .map_err(|e| {
-            io_error(
-                &format!("cannot read passphrase file {}", path.display()),
-                e,
-            )
-        })?;
+        .and_then(|f| f.take(MAX as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_error(&format!("cannot read passphrase file {shown}"), e))?;
+    if bytes.len() > MAX {
+        return Err(Error::new(ErrorKind::Io(format!(
+            "passphrase file {shown} is larger than {} KiB: not a passphrase",
+            MAX >> 10
+        ))));
+    }
     let end = if bytes.ends_with(b"\r\n") {
         bytes.len() - 2
     } else if bytes.ends_with(b"\n") {

@@ -61,7 +61,7 @@ fn kdf_json(kdf: &Kdf) -> Value {
             salt_len,
             key_len,
         } => json!({
-            "name": "pbkdf2", "prf": prf, "iterations": iterations,
+            "name": "pbkdf2", "prf": prf.name(), "iterations": iterations,
             "salt_length": salt_len, "key_length": key_len
         }),
         Kdf::Scrypt {
@@ -79,7 +79,7 @@ fn kdf_json(kdf: &Kdf) -> Value {
             parallelism,
             salt_len,
         } => json!({
-            "name": variant, "memory_kib": memory_kib, "passes": passes,
+            "name": variant.name(), "memory_kib": memory_kib, "passes": passes,
             "parallelism": parallelism, "salt_length": salt_len
         }),
         Kdf::PpkSha1 => json!({"name": "ppk-v2-sha1"}),
@@ -90,7 +90,7 @@ fn kdf_json(kdf: &Kdf) -> Value {
             iterations,
             salt_len,
         } => {
-            json!({"name": scheme, "iterations": iterations, "salt_length": salt_len})
+            json!({"name": scheme.name(), "iterations": iterations, "salt_length": salt_len})
         }
         other => json!({"name": other.to_string()}),
     }
@@ -111,12 +111,9 @@ impl Report {
     fn json(&self) -> Value {
         let protection = match &self.protection {
             Protection::None => json!({"encrypted": false}),
-            Protection::Encrypted {
-                scheme,
-                cipher,
-                kdf,
-            } => json!({
-                "encrypted": true, "scheme": scheme, "cipher": cipher, "kdf": kdf_json(kdf)
+            Protection::Encrypted { scheme, kdf, .. } => json!({
+                "encrypted": true, "scheme": scheme.name(),
+                "cipher": self.protection.cipher_name(), "kdf": kdf_json(kdf)
             }),
         };
         let mut v = json!({

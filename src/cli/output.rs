@@ -12,6 +12,7 @@ use keyconv::error::{Error, ErrorKind, Result};
 
 use super::Failure;
 use super::input::io_error;
+use super::safe_fs;
 
 /// The mode of a written private key file.
 pub const PRIVATE_MODE: u32 = 0o600;
@@ -25,40 +26,70 @@ pub fn write_file(path: &Path, data: &[u8], mode: u32, force: bool) -> Result<()
     stage(path, data, mode)?.commit(force)
 }
 
-/// Without `force`, an error when `path` exists.
+/// Without `force`, an error when `path` exists; with it, an error when `path` is something
+/// `--force` does not replace (a directory, device, FIFO or socket).
 pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(Error::new(ErrorKind::Io(format!(
+    match fs::symlink_metadata(path) {
+        Ok(_) if !force => Err(Error::new(ErrorKind::Io(format!(
             "{} exists: give --force to overwrite it",
-            path.display()
-        ))));
+            shown(path)
+        )))),
+        Ok(m) if !safe_fs::replaceable(&m) => Err(not_replaceable(path, &m)),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+fn not_replaceable(path: &Path, m: &fs::Metadata) -> Error {
+    let what = if m.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file (a device, FIFO or socket)"
+    };
+    Error::new(ErrorKind::Io(format!(
+        "{} is {what}: --force replaces only regular files and symbolic links",
+        shown(path)
+    )))
+}
+
+/// A path for a message: lossy where it is not UTF-8, control characters escaped.
+pub fn shown(path: &Path) -> String {
+    printable(&path.to_string_lossy()).into_owned()
 }
 
 /// A file written in full under a temporary name in its destination's directory, not yet in
-/// place. Dropped without [`Staged::commit`], the temporary file is removed.
+/// place. Dropped without [`Staged::commit`], the temporary file is removed; a signal that
+/// ends the run removes it too.
 pub struct Staged {
     dir: PathBuf,
     path: PathBuf,
     tmp: PathBuf,
+    _registered: safe_fs::Registered,
+}
+
+/// A temporary name beside `path`: `.NAME.keyconv-RANDOM.SUFFIX`.
+fn temp_name(dir: &Path, path: &Path, suffix: &str) -> Result<PathBuf> {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
+    let mut name = std::ffi::OsString::from(".");
+    name.push(temp_stem(path));
+    name.push(format!(".keyconv-{}.{suffix}", hex::encode(random)));
+    Ok(dir.join(name))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// Writes `data` with `mode` beside `path`, to be put in place by [`Staged::commit`]: so that
 /// several files can be written all or none.
 pub fn stage(path: &Path, data: &[u8], mode: u32) -> Result<Staged> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut random = [0u8; 8];
-    getrandom::fill(&mut random).map_err(|_| Error::new(ErrorKind::Io("no randomness".into())))?;
-    let tmp = dir.join(format!(
-        ".{}.keyconv-{}.tmp",
-        temp_stem(path),
-        hex::encode(random)
-    ));
+    let dir = parent_dir(path);
+    let tmp = temp_name(&dir, path, "tmp")?;
     let staged = Staged {
+        _registered: safe_fs::register_temporary(&tmp),
         dir,
         path: path.to_path_buf(),
         tmp,
@@ -76,10 +107,22 @@ impl Staged {
         &self.tmp
     }
 
-    /// Puts the file in place. Without `force`, fails if the destination appeared meanwhile.
+    /// Puts the file in place. Without `force`, fails if the destination appeared meanwhile;
+    /// with it, fails if the destination is not a regular file or a symbolic link.
     pub fn commit(self, force: bool) -> Result<()> {
+        self.put_in_place(force)?;
+        self.sync_dir();
+        Ok(())
+    }
+
+    fn put_in_place(&self, force: bool) -> Result<()> {
         let (tmp, path) = (&self.tmp, &self.path);
         let result = if force {
+            if let Ok(m) = fs::symlink_metadata(path)
+                && !safe_fs::replaceable(&m)
+            {
+                return Err(not_replaceable(path, &m));
+            }
             // rename(2) replaces a symlink at `path` itself, never the file it points to.
             fs::rename(tmp, path)
         } else {
@@ -91,16 +134,18 @@ impl Staged {
                 _ => Err(e),
             })
         };
-        result.map_err(|e| self.error(e))?;
-        // Make the new directory entry durable too; a failure here loses nothing already written.
+        result.map_err(|e| self.error(e))
+    }
+
+    /// Makes the new directory entry durable too; a failure here loses nothing written.
+    fn sync_dir(&self) {
         if let Ok(dir) = fs::File::open(&self.dir) {
             let _ = dir.sync_all();
         }
-        Ok(())
     }
 
     fn error(&self, e: io::Error) -> Error {
-        io_error(&format!("cannot write {}", self.path.display()), e)
+        io_error(&format!("cannot write {}", shown(&self.path)), e)
     }
 }
 
@@ -111,18 +156,113 @@ impl Drop for Staged {
     }
 }
 
+/// The old file at a destination, kept under a temporary name (a second hard link) until
+/// every file of a write is in place. Dropped, the second name is removed.
+struct Kept {
+    path: PathBuf,
+    old: Option<PathBuf>,
+    _registered: Option<safe_fs::Registered>,
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if let Some(old) = self.old.take() {
+            let _ = fs::remove_file(old);
+        }
+    }
+}
+
+/// Puts several staged files in place, all or none: with `force`, each existing destination is
+/// first kept under a second name (which also proves it can be replaced: a directory, an
+/// immutable file or one in a read-only place fails here, before anything changes); when a
+/// later file cannot be put in place, the earlier ones get their old files back (or are
+/// removed, when there were none). Signals are held back meanwhile, so an interrupted run never
+/// leaves half of a pair.
+pub fn commit_all(files: Vec<Staged>, force: bool) -> Result<()> {
+    let _deferred = safe_fs::defer_signals();
+    let mut kept = Vec::with_capacity(files.len());
+    for staged in &files {
+        let old = match fs::symlink_metadata(&staged.path) {
+            Ok(m) if force => {
+                if !safe_fs::replaceable(&m) {
+                    return Err(not_replaceable(&staged.path, &m));
+                }
+                let old = temp_name(&staged.dir, &staged.path, "old")?;
+                let registered = safe_fs::register_temporary(&old);
+                fs::hard_link(&staged.path, &old)
+                    .map_err(|e| io_error(&format!("cannot replace {}", shown(&staged.path)), e))?;
+                kept.push(Kept {
+                    path: staged.path.clone(),
+                    old: Some(old),
+                    _registered: Some(registered),
+                });
+                continue;
+            }
+            Ok(_) => {
+                return Err(Error::new(ErrorKind::Io(format!(
+                    "{} exists: give --force to overwrite it",
+                    shown(&staged.path)
+                ))));
+            }
+            Err(_) => None,
+        };
+        kept.push(Kept {
+            path: staged.path.clone(),
+            old,
+            _registered: None,
+        });
+    }
+    let mut done = 0;
+    let mut failure = None;
+    for staged in &files {
+        match staged.put_in_place(force) {
+            Ok(()) => done += 1,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if failure.is_some() {
+        for k in kept.iter_mut().take(done) {
+            // Rolled back: the old file returns (rename is atomic over the new one), or the
+            // new one goes when there was none.
+            match k.old.take() {
+                Some(old) => {
+                    let _ = fs::rename(old, &k.path);
+                }
+                None => {
+                    let _ = fs::remove_file(&k.path);
+                }
+            }
+        }
+    }
+    // Dropping `kept` removes the second names of the old files that were replaced.
+    drop(kept);
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    for staged in &files {
+        staged.sync_dir();
+    }
+    Ok(())
+}
+
 /// The start of the temporary file's name: the output's name, cut so that the whole temporary
 /// name stays within the 255 bytes a file name may have.
-fn temp_stem(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut end = name.len().min(200);
-    while !name.is_char_boundary(end) {
+fn temp_stem(path: &Path) -> std::ffi::OsString {
+    let name = path.file_name().unwrap_or_default();
+    let bytes = name.as_encoded_bytes();
+    if bytes.len() <= 200 {
+        return name.to_os_string();
+    }
+    // Cut at a UTF-8 boundary of the lossy form (valid names stay valid).
+    let lossy = name.to_string_lossy();
+    let mut end = lossy.len().min(200);
+    while !lossy.is_char_boundary(end) {
         end -= 1;
     }
-    name.get(..end).unwrap_or_default().to_owned()
+    std::ffi::OsString::from(lossy.get(..end).unwrap_or_default())
 }
 
 fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {

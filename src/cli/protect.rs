@@ -1,34 +1,19 @@
 //! The protection options of the commands that write private keys (`convert`, `generate`): which
-//! fit which target, and the encoder options they make.
+//! fit which target, and the typed [`Target`] they make.
 
-use keyconv::format::{EncodeOptions, Format};
+use keyconv::format::openssh::{OpensshCipher, OpensshOptions};
+use keyconv::format::pem::{LegacyCipher, PemOptions};
+use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
+use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
+use keyconv::format::{Format, Target};
 use keyconv::passphrase::Passphrase;
+use keyconv::protection::Cipher;
 
 use super::Failure;
 use super::args::{ConvertArgs, ProtectionArgs};
 
-fn usage(what: String) -> Failure {
-    Failure::Usage(what)
-}
-
-pub(crate) fn refuse_protection_args(args: &ConvertArgs, target: Format) -> Result<(), Failure> {
-    let p = &args.protection;
-    let given = given_protection_options(p);
-    if let Some(name) = given.first() {
-        return Err(usage(format!(
-            "--{name} does not apply to {target} output (a public key)"
-        )));
-    }
-    let new = &args.new_passphrase;
-    if new.no_passphrase || new.new_passphrase_file.is_some() || new.ask_new_passphrase {
-        return Err(usage(format!(
-            "a new passphrase does not apply to {target} output (a public key)"
-        )));
-    }
-    Ok(())
-}
-
-fn given_protection_options(p: &ProtectionArgs) -> Vec<&'static str> {
+/// The flags given, by name.
+fn given(p: &ProtectionArgs) -> Vec<&'static str> {
     [
         ("cipher", p.cipher.is_some()),
         ("prf", p.prf.is_some()),
@@ -45,18 +30,9 @@ fn given_protection_options(p: &ProtectionArgs) -> Vec<&'static str> {
     .collect()
 }
 
-/// The options for writing `target`; an option that does not apply to it is a usage error.
-pub(crate) fn encode_options(
-    target: Format,
-    p: &ProtectionArgs,
-    passphrase: Option<Passphrase>,
-) -> Result<EncodeOptions, Failure> {
-    let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    let mut o = EncodeOptions {
-        passphrase,
-        ..EncodeOptions::default()
-    };
-    let applies: &[&str] = match target {
+/// The flags that fit each target.
+fn applies(format: Format) -> &'static [&'static str] {
+    match format {
         Format::OpenSsh => &["cipher", "rounds"],
         Format::Ppk => &[
             "ppk-version",
@@ -68,10 +44,49 @@ pub(crate) fn encode_options(
         Format::Pkcs8 => &["cipher", "prf", "iterations"],
         Format::Pem => &["cipher"],
         _ => &[],
-    };
-    for name in given_protection_options(p) {
-        if !applies.contains(&name) {
-            return Err(usage(format!("--{name} does not apply to {target} output")));
+    }
+}
+
+fn usage(what: String) -> Failure {
+    Failure::Usage(what)
+}
+
+/// `--cipher` for `format`: the cipher, if that format writes it; otherwise the same usage
+/// error for every target.
+fn cipher_for<T: TryFrom<Cipher> + Copy>(
+    cipher: Cipher,
+    format: Format,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, Failure> {
+    T::try_from(cipher).map_err(|_| {
+        let names: Vec<&str> = all.iter().map(|c| name(*c)).collect();
+        usage(format!(
+            "--cipher {} does not apply to {format} output: use one of {}",
+            cipher.ssh_name(),
+            names.join(", ")
+        ))
+    })
+}
+
+/// The target `format` with the options the flags give; a flag that does not fit the target
+/// (or an encryption option for an unencrypted output) is a usage error.
+pub(crate) fn target(
+    format: Format,
+    p: &ProtectionArgs,
+    passphrase: Option<&Passphrase>,
+) -> Result<Target, Failure> {
+    let encrypted = passphrase.is_some_and(|p| !p.is_empty());
+    for name in given(p) {
+        if !applies(format).contains(&name) {
+            let what = if format.is_private() {
+                ""
+            } else {
+                " (a public key)"
+            };
+            return Err(usage(format!(
+                "--{name} does not apply to {format} output{what}"
+            )));
         }
         if !encrypted && name != "ppk-version" {
             return Err(usage(format!(
@@ -79,59 +94,78 @@ pub(crate) fn encode_options(
             )));
         }
     }
-    match target {
+    Ok(match format {
         Format::OpenSsh => {
-            if let Some(cipher) = &p.cipher {
-                o.openssh.cipher = cipher.clone();
+            let mut o = OpensshOptions::default();
+            if let Some(c) = p.cipher {
+                o.cipher = cipher_for(c, format, OpensshCipher::ALL, OpensshCipher::name)?;
             }
             if let Some(rounds) = p.rounds {
-                o.openssh.rounds = rounds;
+                o.rounds = rounds;
             }
+            Target::OpenSsh(o)
         }
         Format::Ppk => {
-            if let Some(version) = p.ppk_version {
-                if version != 2 && version != 3 {
-                    return Err(usage(format!("--ppk-version {version}: use 2 or 3")));
-                }
-                o.ppk.version = version;
-            }
             let argon2_given = p.kdf.is_some()
                 || p.argon2_memory.is_some()
                 || p.argon2_passes.is_some()
                 || p.argon2_parallelism.is_some();
-            if argon2_given && o.ppk.version == 2 {
-                return Err(usage("Argon2 options apply to --ppk-version 3 only".into()));
-            }
-            if let Some(kdf) = &p.kdf {
-                o.ppk.kdf = kdf.parse()?;
-            }
-            if let Some(m) = p.argon2_memory {
-                o.ppk.argon2_memory_kib = m;
-            }
-            if let Some(n) = p.argon2_passes {
-                o.ppk.argon2_passes = n;
-            }
-            if let Some(n) = p.argon2_parallelism {
-                o.ppk.argon2_parallelism = n;
+            match p.ppk_version.unwrap_or_default() {
+                PpkVersion::V2 if argon2_given => {
+                    return Err(usage("Argon2 options apply to --ppk-version 3 only".into()));
+                }
+                PpkVersion::V2 => Target::Ppk(PpkOptions::V2),
+                PpkVersion::V3 => {
+                    let mut a = Argon2Options::default();
+                    if let Some(kdf) = p.kdf {
+                        a.variant = kdf;
+                    }
+                    if let Some(m) = p.argon2_memory {
+                        a.memory_kib = m;
+                    }
+                    if let Some(n) = p.argon2_passes {
+                        a.passes = n;
+                    }
+                    if let Some(n) = p.argon2_parallelism {
+                        a.parallelism = n;
+                    }
+                    Target::Ppk(PpkOptions::V3(a))
+                }
             }
         }
         Format::Pkcs8 => {
-            if let Some(cipher) = &p.cipher {
-                o.pkcs8.cipher = cipher.parse()?;
+            let mut o = Pkcs8Options::default();
+            if let Some(c) = p.cipher {
+                o.cipher = cipher_for(c, format, Pkcs8Cipher::ALL, Pkcs8Cipher::name)?;
             }
-            if let Some(prf) = &p.prf {
-                o.pkcs8.prf = prf.parse()?;
+            if let Some(prf) = p.prf {
+                o.prf = prf;
             }
             if let Some(n) = p.iterations {
-                o.pkcs8.iterations = n;
+                o.iterations = n;
             }
+            Target::Pkcs8(o)
         }
         Format::Pem => {
-            if let Some(cipher) = &p.cipher {
-                o.pem.cipher = cipher.parse()?;
+            let mut o = PemOptions::default();
+            if let Some(c) = p.cipher {
+                o.cipher =
+                    cipher_for(c, format, LegacyCipher::ALL, |c| Cipher::from(c).ssh_name())?;
             }
+            Target::Pem(o)
         }
-        _ => {}
+        public => Target::default_for(public),
+    })
+}
+
+/// A public target takes no protection options and no new passphrase.
+pub(crate) fn refuse_protection_args(args: &ConvertArgs, format: Format) -> Result<(), Failure> {
+    target(format, &args.protection, None)?;
+    let new = &args.new_passphrase;
+    if new.no_passphrase || new.new_passphrase_file.is_some() || new.ask_new_passphrase {
+        return Err(usage(format!(
+            "a new passphrase does not apply to {format} output (a public key)"
+        )));
     }
-    Ok(o)
+    Ok(())
 }

@@ -64,6 +64,21 @@ impl CbcCipher {
         }
     }
 
+    /// The cipher, as [`Protection`](crate::protection::Protection) reports it.
+    pub(crate) fn cipher(self) -> crate::protection::Cipher {
+        use crate::protection::Cipher;
+        match self {
+            CbcCipher::Aes128 => Cipher::Aes128Cbc,
+            CbcCipher::Aes192 => Cipher::Aes192Cbc,
+            CbcCipher::Aes256 => Cipher::Aes256Cbc,
+            CbcCipher::DesEde3 => Cipher::DesEde3Cbc,
+            CbcCipher::DesEde2 => Cipher::DesEdeCbc,
+            CbcCipher::Des => Cipher::DesCbc,
+            CbcCipher::Rc2x40 => Cipher::Rc2x40Cbc,
+            CbcCipher::Rc2x128 => Cipher::Rc2x128Cbc,
+        }
+    }
+
     /// The lower-case name `inspect` reports, e.g. `aes-128-cbc`.
     pub(crate) fn name(self) -> &'static str {
         match self {

@@ -51,6 +51,14 @@ pub(crate) fn decode(input: &str, format: Format) -> Result<Pem> {
         .by_ref()
         .find_map(|(n, l)| begin_label(l.trim_start()).map(|label| (label.to_owned(), n)))
         .ok_or_else(|| Error::malformed(format, "no -----BEGIN line"))?;
+    // A block indented as a whole (YAML `key: |`) is read as if it were not: the first line
+    // after BEGIN (a header or base64, never indented itself) gives the indentation.
+    let mut lines = lines.peekable();
+    let indent = lines
+        .peek()
+        .map(|(_, l)| l.get(..l.len() - l.trim_start().len()).unwrap_or_default())
+        .unwrap_or_default();
+    let mut lines = lines.map(|(n, l)| (n, l.strip_prefix(indent).unwrap_or(l)));
     let end = format!("-----END {label}-----");
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut body = String::new();

@@ -48,7 +48,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::format::{Format, PrivateKeyFile};
 use crate::key::{KeyType, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
-use crate::protection::{Kdf, KdfLimits, Protection};
+use crate::protection::{Cipher, Kdf, KdfLimits, Protection, Scheme};
 
 mod cipher;
 
@@ -66,25 +66,74 @@ const MAX_PADDING: usize = 255;
 /// The length of the salt keyconv writes, as ssh-keygen.
 const SALT_LEN: usize = 16;
 
-/// The cipher names accepted in [`OpensshOptions::cipher`]: every cipher ssh-keygen writes.
-pub const CIPHER_NAMES: [&str; 10] = [
-    "aes128-ctr",
-    "aes192-ctr",
-    "aes256-ctr",
-    "aes128-cbc",
-    "aes192-cbc",
-    "aes256-cbc",
-    "aes128-gcm@openssh.com",
-    "aes256-gcm@openssh.com",
-    "chacha20-poly1305@openssh.com",
-    "3des-cbc",
-];
+crate::protection::named_enum! {
+    /// The ciphers of `openssh-key-v1` files: every cipher ssh-keygen writes, by its name there.
+    #[derive(Default)]
+    pub enum OpensshCipher ("OpenSSH cipher") {
+        /// `aes128-ctr`.
+        Aes128Ctr => "aes128-ctr",
+        /// `aes192-ctr`.
+        Aes192Ctr => "aes192-ctr",
+        /// `aes256-ctr` (ssh-keygen's default).
+        #[default]
+        Aes256Ctr => "aes256-ctr",
+        /// `aes128-cbc`.
+        Aes128Cbc => "aes128-cbc",
+        /// `aes192-cbc`.
+        Aes192Cbc => "aes192-cbc",
+        /// `aes256-cbc`.
+        Aes256Cbc => "aes256-cbc",
+        /// `aes128-gcm@openssh.com`.
+        Aes128Gcm => "aes128-gcm@openssh.com",
+        /// `aes256-gcm@openssh.com`.
+        Aes256Gcm => "aes256-gcm@openssh.com",
+        /// `chacha20-poly1305@openssh.com`.
+        ChaCha20Poly1305 => "chacha20-poly1305@openssh.com",
+        /// `3des-cbc`.
+        TripleDesCbc => "3des-cbc",
+    }
+}
+
+impl From<OpensshCipher> for Cipher {
+    fn from(c: OpensshCipher) -> Cipher {
+        match c {
+            OpensshCipher::Aes128Ctr => Cipher::Aes128Ctr,
+            OpensshCipher::Aes192Ctr => Cipher::Aes192Ctr,
+            OpensshCipher::Aes256Ctr => Cipher::Aes256Ctr,
+            OpensshCipher::Aes128Cbc => Cipher::Aes128Cbc,
+            OpensshCipher::Aes192Cbc => Cipher::Aes192Cbc,
+            OpensshCipher::Aes256Cbc => Cipher::Aes256Cbc,
+            OpensshCipher::Aes128Gcm => Cipher::Aes128Gcm,
+            OpensshCipher::Aes256Gcm => Cipher::Aes256Gcm,
+            OpensshCipher::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
+            OpensshCipher::TripleDesCbc => Cipher::DesEde3Cbc,
+        }
+    }
+}
+
+impl TryFrom<Cipher> for OpensshCipher {
+    type Error = Error;
+    /// The OpenSSH cipher that is `cipher`; an error naming the ones there are otherwise.
+    fn try_from(cipher: Cipher) -> Result<OpensshCipher> {
+        OpensshCipher::ALL
+            .iter()
+            .copied()
+            .find(|c| Cipher::from(*c) == cipher)
+            .ok_or_else(|| {
+                crate::protection::unknown_name(
+                    "OpenSSH cipher",
+                    cipher.ssh_name(),
+                    OpensshCipher::ALL.iter().map(|c| c.name()),
+                )
+            })
+    }
+}
 
 /// Options for writing OpenSSH private keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpensshOptions {
-    /// The cipher, as ssh-keygen names it (`aes256-ctr` by default); one of [`CIPHER_NAMES`].
-    pub cipher: String,
+    /// The cipher (`aes256-ctr` by default, as ssh-keygen).
+    pub cipher: OpensshCipher,
     /// bcrypt-pbkdf rounds (16 by default, as ssh-keygen).
     pub rounds: u32,
 }
@@ -92,7 +141,7 @@ pub struct OpensshOptions {
 impl Default for OpensshOptions {
     fn default() -> Self {
         OpensshOptions {
-            cipher: "aes256-ctr".into(),
+            cipher: OpensshCipher::default(),
             rounds: 16,
         }
     }
@@ -101,13 +150,7 @@ impl Default for OpensshOptions {
 impl OpensshOptions {
     /// Checks the options, returning the cipher.
     fn validate(&self) -> Result<&'static CipherSpec> {
-        let cipher = cipher::by_name(&self.cipher).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidRequest(format!(
-                "unknown OpenSSH cipher {:?}; use one of {}",
-                self.cipher,
-                CIPHER_NAMES.join(", ")
-            )))
-        })?;
+        let cipher = cipher::spec_of(self.cipher)?;
         if self.rounds == 0 {
             return Err(Error::new(ErrorKind::InvalidRequest(
                 "bcrypt rounds must be at least 1 (ssh-keygen uses 16)".into(),
@@ -231,8 +274,8 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
     let (protection, section) = match encryption {
         Some((cipher, kdf)) => {
             let protection = Protection::Encrypted {
-                scheme: "openssh".into(),
-                cipher: cipher.name.into(),
+                scheme: Scheme::OpenSsh,
+                cipher: cipher.id.into(),
                 kdf: Kdf::Bcrypt {
                     rounds: kdf.rounds,
                     salt_len: kdf.salt.len(),

@@ -25,6 +25,7 @@
 //! [RFC 8017]: https://www.rfc-editor.org/rfc/rfc8017
 //! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
 
+use std::fmt;
 use std::str::FromStr;
 
 use md5::Digest as _;
@@ -37,7 +38,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
-use crate::protection::{Kdf, KdfLimits, Protection};
+use crate::protection::{Cipher, Kdf, KdfLimits, Protection, Scheme};
 
 /// The `DEK-Info` cipher keyconv writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -75,18 +76,52 @@ impl LegacyCipher {
     }
 }
 
+impl LegacyCipher {
+    /// Every cipher keyconv writes in `DEK-Info`.
+    pub const ALL: &'static [LegacyCipher] = &[
+        LegacyCipher::Aes128Cbc,
+        LegacyCipher::Aes192Cbc,
+        LegacyCipher::Aes256Cbc,
+        LegacyCipher::DesEde3Cbc,
+    ];
+}
+
+impl From<LegacyCipher> for Cipher {
+    fn from(c: LegacyCipher) -> Cipher {
+        c.cbc().cipher()
+    }
+}
+
+impl TryFrom<Cipher> for LegacyCipher {
+    type Error = Error;
+    /// The `DEK-Info` cipher keyconv writes that is `cipher`; an error naming them otherwise.
+    fn try_from(cipher: Cipher) -> Result<LegacyCipher> {
+        LegacyCipher::ALL
+            .iter()
+            .copied()
+            .find(|c| Cipher::from(*c) == cipher)
+            .ok_or_else(|| {
+                crate::protection::unknown_name(
+                    "PEM cipher",
+                    cipher.ssh_name(),
+                    LegacyCipher::ALL
+                        .iter()
+                        .map(|c| Cipher::from(*c).ssh_name()),
+                )
+            })
+    }
+}
+
 impl FromStr for LegacyCipher {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "aes128-cbc" | "aes-128-cbc" => Ok(LegacyCipher::Aes128Cbc),
-            "aes192-cbc" | "aes-192-cbc" => Ok(LegacyCipher::Aes192Cbc),
-            "aes256-cbc" | "aes-256-cbc" => Ok(LegacyCipher::Aes256Cbc),
-            "des-ede3-cbc" | "3des-cbc" => Ok(LegacyCipher::DesEde3Cbc),
-            _ => Err(Error::new(ErrorKind::InvalidRequest(format!(
-                "unknown PEM cipher {s}: use aes128-cbc, aes192-cbc, aes256-cbc or des-ede3-cbc"
-            )))),
-        }
+        LegacyCipher::try_from(s.parse::<Cipher>()?)
+    }
+}
+
+impl fmt::Display for LegacyCipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(Cipher::from(*self).ssh_name())
     }
 }
 
@@ -355,8 +390,8 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
         iv,
         data: pem.body.to_vec(),
         protection: Protection::Encrypted {
-            scheme: "legacy-pem".into(),
-            cipher: name.to_ascii_lowercase(),
+            scheme: Scheme::LegacyPem,
+            cipher: cipher.cipher(),
             kdf: Kdf::OpensslMd5,
         },
     }))

@@ -109,16 +109,6 @@ impl MacHash {
             MacHash::Sha512 => 64,
         }
     }
-
-    fn name(self) -> &'static str {
-        match self {
-            MacHash::Sha1 => "hmac-sha1",
-            MacHash::Sha224 => "hmac-sha224",
-            MacHash::Sha256 => "hmac-sha256",
-            MacHash::Sha384 => "hmac-sha384",
-            MacHash::Sha512 => "hmac-sha512",
-        }
-    }
 }
 
 /// How the MAC key is derived.
@@ -150,21 +140,6 @@ impl MacData {
     fn iterations(&self) -> u64 {
         match &self.key {
             MacKey::Pkcs12Kdf { iterations, .. } | MacKey::Pbmac1 { iterations, .. } => *iterations,
-        }
-    }
-
-    fn describe(&self) -> String {
-        match &self.key {
-            MacKey::Pkcs12Kdf { iterations, .. } => {
-                format!("mac {}, {iterations} iterations", self.hash.name())
-            }
-            MacKey::Pbmac1 {
-                prf, iterations, ..
-            } => format!(
-                "mac pbmac1 {}, pbkdf2 {} {iterations} iterations",
-                self.hash.name(),
-                prf.name()
-            ),
         }
     }
 }
@@ -276,7 +251,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
             )));
         }
         [] => Protection::None,
-        [one] => with_mac(pkcs8::decode(one)?.protection().clone(), mac.as_ref()),
+        [one] => pkcs8::decode(one)?.protection().clone(),
         many => return Err(several_keys(many.len())),
     };
     Ok(Box::new(Pkcs12File {
@@ -285,25 +260,6 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
         safes,
         protection,
     }))
-}
-
-/// The key bag's protection, its scheme naming the file's MAC too (for `inspect`).
-fn with_mac(protection: Protection, mac: Option<&MacData>) -> Protection {
-    match protection {
-        Protection::Encrypted {
-            scheme,
-            cipher,
-            kdf,
-        } => Protection::Encrypted {
-            scheme: match mac {
-                Some(m) => format!("pkcs12 {scheme} ({})", m.describe()),
-                None => format!("pkcs12 {scheme} (no mac)"),
-            },
-            cipher,
-            kdf,
-        },
-        Protection::None => Protection::None,
-    }
 }
 
 fn several_keys(n: usize) -> Error {

@@ -30,8 +30,6 @@
 //! [RFC 7468]: https://www.rfc-editor.org/rfc/rfc7468
 //! [RFC 8018]: https://www.rfc-editor.org/rfc/rfc8018
 
-use std::str::FromStr;
-
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
@@ -42,7 +40,7 @@ use crate::key::{
     MAX_DSA_BITS, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData, bit_length,
 };
 use crate::passphrase::Passphrase;
-use crate::protection::{KdfLimits, Protection};
+use crate::protection::{Cipher, KdfLimits, Protection};
 
 mod kdf;
 mod pbes;
@@ -100,89 +98,47 @@ const ID_ED448: &str = "1.3.101.113";
 const LABEL: &str = "PRIVATE KEY";
 const ENCRYPTED_LABEL: &str = "ENCRYPTED PRIVATE KEY";
 
-/// The PBKDF2 pseudo-random function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Prf {
-    /// HMAC-SHA-1 (deprecated for FIPS).
-    HmacSha1,
-    /// HMAC-SHA-256 (default).
-    #[default]
-    HmacSha256,
-    /// HMAC-SHA-384.
-    HmacSha384,
-    /// HMAC-SHA-512.
-    HmacSha512,
+pub use crate::protection::Prf;
+
+crate::protection::named_enum! {
+    /// The PBES2 encryption scheme keyconv writes.
+    #[derive(Default)]
+    pub enum Pkcs8Cipher ("PKCS#8 cipher") {
+        /// AES-128-CBC (default, as `openssl pkcs8 -topk8 -v2 aes128`).
+        #[default]
+        Aes128Cbc => "aes128-cbc",
+        /// AES-192-CBC.
+        Aes192Cbc => "aes192-cbc",
+        /// AES-256-CBC.
+        Aes256Cbc => "aes256-cbc",
+    }
 }
 
-impl Prf {
-    /// The name of `--prf`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Prf::HmacSha1 => "hmac-sha1",
-            Prf::HmacSha256 => "hmac-sha256",
-            Prf::HmacSha384 => "hmac-sha384",
-            Prf::HmacSha512 => "hmac-sha512",
+impl From<Pkcs8Cipher> for Cipher {
+    fn from(c: Pkcs8Cipher) -> Cipher {
+        match c {
+            Pkcs8Cipher::Aes128Cbc => Cipher::Aes128Cbc,
+            Pkcs8Cipher::Aes192Cbc => Cipher::Aes192Cbc,
+            Pkcs8Cipher::Aes256Cbc => Cipher::Aes256Cbc,
         }
     }
 }
 
-impl FromStr for Prf {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        [
-            Prf::HmacSha1,
-            Prf::HmacSha256,
-            Prf::HmacSha384,
-            Prf::HmacSha512,
-        ]
-        .into_iter()
-        .find(|p| p.name() == s)
-        .ok_or_else(|| {
-            Error::new(ErrorKind::InvalidRequest(format!(
-                "unknown PRF {s}: use hmac-sha256, hmac-sha384, hmac-sha512 or hmac-sha1"
-            )))
-        })
-    }
-}
-
-/// The PBES2 encryption scheme keyconv writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Pkcs8Cipher {
-    /// AES-128-CBC (default, as `openssl pkcs8 -topk8 -v2 aes128`).
-    #[default]
-    Aes128Cbc,
-    /// AES-192-CBC.
-    Aes192Cbc,
-    /// AES-256-CBC.
-    Aes256Cbc,
-}
-
-impl Pkcs8Cipher {
-    /// The name of `--cipher`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Pkcs8Cipher::Aes128Cbc => "aes128-cbc",
-            Pkcs8Cipher::Aes192Cbc => "aes192-cbc",
-            Pkcs8Cipher::Aes256Cbc => "aes256-cbc",
-        }
-    }
-}
-
-impl FromStr for Pkcs8Cipher {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        [
-            Pkcs8Cipher::Aes128Cbc,
-            Pkcs8Cipher::Aes192Cbc,
-            Pkcs8Cipher::Aes256Cbc,
-        ]
-        .into_iter()
-        .find(|c| c.name() == s)
-        .ok_or_else(|| {
-            Error::new(ErrorKind::InvalidRequest(format!(
-                "unknown PKCS#8 cipher {s}: use aes128-cbc, aes192-cbc or aes256-cbc"
-            )))
-        })
+impl TryFrom<Cipher> for Pkcs8Cipher {
+    type Error = Error;
+    /// The PKCS#8 cipher keyconv writes that is `cipher`; an error naming them otherwise.
+    fn try_from(cipher: Cipher) -> Result<Pkcs8Cipher> {
+        Pkcs8Cipher::ALL
+            .iter()
+            .copied()
+            .find(|c| Cipher::from(*c) == cipher)
+            .ok_or_else(|| {
+                crate::protection::unknown_name(
+                    "PKCS#8 cipher",
+                    cipher.ssh_name(),
+                    Pkcs8Cipher::ALL.iter().map(|c| c.name()),
+                )
+            })
     }
 }
 
@@ -506,11 +462,11 @@ pub fn encode_der(
     key: &PrivateKey,
     options: &Pkcs8Options,
     passphrase: Option<&Passphrase>,
-) -> Result<Vec<u8>> {
+) -> Result<Zeroizing<Vec<u8>>> {
     let info = encode_private_key_info(key)?;
     match passphrase {
-        None => Ok(info.to_vec()),
-        Some(pass) => Ok(pbes::encrypt_pbes2(&info, pass.as_bytes(), options)?.to_vec()),
+        None => Ok(info),
+        Some(pass) => pbes::encrypt_pbes2(&info, pass.as_bytes(), options),
     }
 }
 
@@ -536,7 +492,7 @@ pub fn encode(
     options: &Pkcs8Options,
     passphrase: Option<&Passphrase>,
 ) -> Result<String> {
-    let der = Zeroizing::new(encode_der(key, options, passphrase)?);
+    let der = encode_der(key, options, passphrase)?;
     let label = if passphrase.is_some() {
         ENCRYPTED_LABEL
     } else {
@@ -620,13 +576,13 @@ LJBV8to9Nhs3vMZpusWYkg==
             (GCM_128_TAG12, "aes-128-gcm"),
         ] {
             let file = decode(pem.as_bytes()).unwrap();
-            let Protection::Encrypted {
-                scheme, cipher: c, ..
-            } = file.protection()
-            else {
+            let Protection::Encrypted { scheme, .. } = file.protection() else {
                 panic!("not encrypted")
             };
-            assert_eq!((scheme.as_str(), c.as_str()), ("pbes2", cipher));
+            assert_eq!(
+                (*scheme, file.protection().cipher_name()),
+                (crate::protection::Scheme::Pbes2, Some(cipher))
+            );
             assert_eq!(read(pem.as_bytes(), Some("gcm passphrase")).unwrap(), want);
             let e = read(pem.as_bytes(), Some("gcm passphrasE")).unwrap_err();
             assert_eq!(e.kind(), &ErrorKind::IncorrectPassphrase);
@@ -691,7 +647,7 @@ LJBV8to9Nhs3vMZpusWYkg==
                     assert_eq!(
                         kdf,
                         &crate::protection::Kdf::Pbkdf2 {
-                            prf: prf.name().into(),
+                            prf,
                             iterations: 3,
                             salt_len: 16,
                             key_len: match cipher {

@@ -50,7 +50,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::str::FromStr;
 
 use zeroize::Zeroizing;
 
@@ -59,7 +58,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::{Format, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
-use crate::protection::{Kdf, KdfLimits, Protection};
+use crate::protection::{Cipher, Kdf, KdfLimits, Protection, Scheme};
 
 mod crypto;
 mod lines;
@@ -68,59 +67,14 @@ mod secret;
 use crypto::{FileKeys, MacFields};
 use lines::Lines;
 
-/// The Argon2 variant of a PPK v3 file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Argon2Variant {
-    /// Argon2id (PuTTY's default).
-    #[default]
-    Argon2id,
-    /// Argon2i.
-    Argon2i,
-    /// Argon2d.
-    Argon2d,
-}
+pub use crate::protection::Argon2Variant;
 
 impl Argon2Variant {
-    /// The name as PPK files spell it: `Argon2id`, `Argon2i`, `Argon2d`.
-    pub fn ppk_name(self) -> &'static str {
-        match self {
-            Argon2Variant::Argon2id => "Argon2id",
-            Argon2Variant::Argon2i => "Argon2i",
-            Argon2Variant::Argon2d => "Argon2d",
-        }
-    }
-
-    /// The lower-case name `--kdf` takes and [`Kdf::Argon2`] reports: `argon2id`, …
-    pub fn name(self) -> &'static str {
-        match self {
-            Argon2Variant::Argon2id => "argon2id",
-            Argon2Variant::Argon2i => "argon2i",
-            Argon2Variant::Argon2d => "argon2d",
-        }
-    }
-
     fn from_ppk_name(name: &str) -> Option<Argon2Variant> {
-        [
-            Argon2Variant::Argon2id,
-            Argon2Variant::Argon2i,
-            Argon2Variant::Argon2d,
-        ]
-        .into_iter()
-        .find(|v| v.ppk_name() == name)
-    }
-}
-
-impl FromStr for Argon2Variant {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "argon2id" => Ok(Argon2Variant::Argon2id),
-            "argon2i" => Ok(Argon2Variant::Argon2i),
-            "argon2d" => Ok(Argon2Variant::Argon2d),
-            _ => Err(Error::new(ErrorKind::InvalidRequest(format!(
-                "unknown KDF {s}: use argon2id, argon2i or argon2d"
-            )))),
-        }
+        Argon2Variant::ALL
+            .iter()
+            .copied()
+            .find(|v| v.ppk_name() == name)
     }
 }
 
@@ -133,42 +87,20 @@ impl FromStr for Argon2Variant {
 /// of an attacker per guess, and about 0.1 s for keyconv to derive.
 pub const DEFAULT_ARGON2_PASSES: u32 = 21;
 
-/// Options for writing `.ppk` files.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PpkOptions {
-    /// 2 or 3 (default).
-    pub version: u8,
-    /// Argon2 variant (v3).
-    pub kdf: Argon2Variant,
-    /// Argon2 memory in KiB (v3; 8192 by default, as puttygen).
-    pub argon2_memory_kib: u32,
-    /// Argon2 passes (v3; [`DEFAULT_ARGON2_PASSES`] by default).
-    pub argon2_passes: u32,
-    /// Argon2 lanes (v3; 1 by default, as puttygen).
-    pub argon2_parallelism: u32,
-    /// A fixed 16-byte Argon2 salt, for reproducible output; random when `None`.
-    pub argon2_salt: Option<[u8; 16]>,
-}
-
-impl Default for PpkOptions {
-    fn default() -> Self {
-        PpkOptions {
-            version: 3,
-            kdf: Argon2Variant::Argon2id,
-            argon2_memory_kib: 8192,
-            argon2_passes: DEFAULT_ARGON2_PASSES,
-            argon2_parallelism: 1,
-            argon2_salt: None,
-        }
+crate::protection::named_enum! {
+    /// The PPK format version.
+    #[derive(Default)]
+    pub enum PpkVersion ("PPK version") {
+        /// `PuTTY-User-Key-File-2` (PuTTY before 0.75): SHA-1 key derivation.
+        V2 => "2",
+        /// `PuTTY-User-Key-File-3` (PuTTY 0.75 and later): Argon2 (the default).
+        #[default]
+        V3 => "3",
     }
 }
 
-/// The PPK format version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Version {
-    V2,
-    V3,
-}
+/// The version, as this module's code calls it.
+type Version = PpkVersion;
 
 impl Version {
     fn number(self) -> u8 {
@@ -183,6 +115,75 @@ impl Version {
         match self {
             Version::V2 => 20,
             Version::V3 => 32,
+        }
+    }
+}
+
+/// The Argon2 parameters of a PPK v3 file keyconv writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Argon2Options {
+    /// The variant (Argon2id by default, as puttygen).
+    pub variant: Argon2Variant,
+    /// Memory in KiB (8192 by default, as puttygen).
+    pub memory_kib: u32,
+    /// Passes ([`DEFAULT_ARGON2_PASSES`] by default).
+    pub passes: u32,
+    /// Lanes (1 by default, as puttygen).
+    pub parallelism: u32,
+    /// A fixed 16-byte salt, for reproducible output; random when `None`.
+    pub salt: Option<[u8; 16]>,
+}
+
+impl Default for Argon2Options {
+    fn default() -> Self {
+        Argon2Options {
+            variant: Argon2Variant::Argon2id,
+            memory_kib: 8192,
+            passes: DEFAULT_ARGON2_PASSES,
+            parallelism: 1,
+            salt: None,
+        }
+    }
+}
+
+/// Options for writing `.ppk` files: the version, and for v3 its Argon2 parameters (v2 has
+/// none, so Argon2 options for a v2 file cannot be expressed).
+///
+/// ```
+/// use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
+/// assert_eq!(PpkOptions::default().version(), PpkVersion::V3);
+/// let fast = PpkOptions::V3(Argon2Options { memory_kib: 64, passes: 1, ..Argon2Options::default() });
+/// assert_eq!(fast.version(), PpkVersion::V3);
+/// assert_eq!(PpkOptions::new(PpkVersion::V2), PpkOptions::V2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PpkOptions {
+    /// Version 2.
+    V2,
+    /// Version 3, with these Argon2 parameters.
+    V3(Argon2Options),
+}
+
+impl Default for PpkOptions {
+    fn default() -> Self {
+        PpkOptions::V3(Argon2Options::default())
+    }
+}
+
+impl PpkOptions {
+    /// The default options of `version`.
+    pub fn new(version: PpkVersion) -> PpkOptions {
+        match version {
+            PpkVersion::V2 => PpkOptions::V2,
+            PpkVersion::V3 => PpkOptions::default(),
+        }
+    }
+
+    /// The version these options write.
+    pub fn version(&self) -> PpkVersion {
+        match self {
+            PpkOptions::V2 => PpkVersion::V2,
+            PpkOptions::V3(_) => PpkVersion::V3,
         }
     }
 }
@@ -232,7 +233,7 @@ impl Argon2Params {
 
     fn kdf(&self) -> Kdf {
         Kdf::Argon2 {
-            variant: self.variant.name().to_owned(),
+            variant: self.variant,
             memory_kib: self.memory_kib,
             passes: self.passes,
             parallelism: self.parallelism,
@@ -349,13 +350,13 @@ impl PpkFile {
         let protection = match (&argon2, encrypted) {
             (_, false) => Protection::None,
             (None, true) => Protection::Encrypted {
-                scheme: "ppk-v2".into(),
-                cipher: CIPHER.into(),
+                scheme: Scheme::PpkV2,
+                cipher: Cipher::Aes256Cbc,
                 kdf: Kdf::PpkSha1,
             },
             (Some(params), true) => Protection::Encrypted {
-                scheme: "ppk-v3".into(),
-                cipher: CIPHER.into(),
+                scheme: Scheme::PpkV3,
+                cipher: Cipher::Aes256Cbc,
                 kdf: params.kdf(),
             },
         };
@@ -493,14 +494,14 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
 /// salt.
 ///
 /// ```
-/// use keyconv::format::ppk::{self, PpkOptions};
+/// use keyconv::format::ppk::{self, Argon2Options, PpkOptions};
 /// use keyconv::key::{PrivateKey, SecretBytes, SecretKeyData};
 /// use keyconv::{Format, KeyFile, KdfLimits, Passphrase};
 ///
 /// let seed = SecretKeyData::Ed25519(SecretBytes::new(vec![7u8; 32]));
 /// let key = PrivateKey::from_secret(seed, None, "me@host")?;
 /// let pass = Passphrase::from("correct horse");
-/// let options = PpkOptions { argon2_memory_kib: 64, argon2_passes: 1, ..PpkOptions::default() };
+/// let options = PpkOptions::V3(Argon2Options { memory_kib: 64, passes: 1, ..Argon2Options::default() });
 /// let text = ppk::encode(&key, &options, Some(&pass))?;
 /// assert!(text.starts_with("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: aes256-cbc\n"));
 ///
@@ -515,15 +516,7 @@ pub fn encode(
     passphrase: Option<&Passphrase>,
 ) -> Result<String> {
     let invalid = |what: String| Error::new(ErrorKind::InvalidRequest(what));
-    let version = match options.version {
-        2 => Version::V2,
-        3 => Version::V3,
-        other => {
-            return Err(invalid(format!(
-                "PPK version {other} does not exist: use 2 or 3"
-            )));
-        }
-    };
+    let version = options.version();
     let comment = key.comment();
     if comment.contains(['\n', '\r']) {
         return Err(invalid(
@@ -536,16 +529,16 @@ pub fn encode(
     let public_blob = key.public_key().to_ssh_blob();
     let mut private_blob = secret::encode(key);
 
-    let (argon2, keys) = match (passphrase, version) {
+    let (argon2, keys) = match (passphrase, options) {
         (None, _) => (None, FileKeys::unencrypted(version)),
-        (Some(pass), Version::V2) => (None, FileKeys::v2(pass.as_bytes())),
-        (Some(pass), Version::V3) => {
+        (Some(pass), PpkOptions::V2) => (None, FileKeys::v2(pass.as_bytes())),
+        (Some(pass), PpkOptions::V3(options)) => {
             let params = Argon2Params {
-                variant: options.kdf,
-                memory_kib: options.argon2_memory_kib,
-                passes: options.argon2_passes,
-                parallelism: options.argon2_parallelism,
-                salt: match options.argon2_salt {
+                variant: options.variant,
+                memory_kib: options.memory_kib,
+                passes: options.passes,
+                parallelism: options.parallelism,
+                salt: match options.salt {
                     Some(salt) => salt.to_vec(),
                     None => random_salt()?,
                 },

@@ -28,7 +28,6 @@
 //! unencrypted file must parse exactly (declared total length, no trailing data).
 
 use md5::{Digest, Md5};
-use ssh_cipher::Cipher;
 use zeroize::Zeroizing;
 
 use crate::encoding::wire::{Reader, Writer};
@@ -37,7 +36,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData, bit_length};
 use crate::passphrase::Passphrase;
-use crate::protection::{Kdf, KdfLimits, Protection};
+use crate::protection::{Cipher, Kdf, KdfLimits, Protection, Scheme};
 
 /// The first line of the armour.
 pub(crate) const BEGIN: &str = "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----";
@@ -64,8 +63,8 @@ fn malformed(what: impl Into<String>) -> Error {
 /// The protection of an encrypted ssh.com file.
 fn protection() -> Protection {
     Protection::Encrypted {
-        scheme: "sshcom".into(),
-        cipher: CIPHER_3DES.into(),
+        scheme: Scheme::Sshcom,
+        cipher: Cipher::DesEde3Cbc,
         kdf: Kdf::SshcomMd5,
     }
 }
@@ -91,7 +90,7 @@ impl PrivateKeyFile for EncryptedFile {
         let passphrase = passphrase.ok_or(Error::new(ErrorKind::PassphraseRequired))?;
         let mut plain = Zeroizing::new(self.ciphertext.clone());
         let key = derive_key(passphrase);
-        Cipher::TdesCbc
+        ssh_cipher::Cipher::TdesCbc
             .decrypt(key.as_slice(), &[0u8; 8], plain.as_mut_slice(), None)
             .map_err(|_| malformed("encrypted part is not whole 3DES blocks"))?;
         // No MAC: whatever does not parse after decryption is a wrong passphrase, as in PuTTY.
@@ -352,7 +351,7 @@ pub fn encode(key: &PrivateKey, passphrase: Option<&Passphrase>) -> Result<Zeroi
             .map_err(|e| Error::new(ErrorKind::Io(format!("no random numbers: {e}"))))?;
         section.extend_from_slice(padding.get(..pad).unwrap_or_default());
         let key = derive_key(passphrase);
-        Cipher::TdesCbc
+        ssh_cipher::Cipher::TdesCbc
             .encrypt(key.as_slice(), &[0u8; 8], section.as_mut_slice())
             .map_err(|e| Error::new(ErrorKind::InvalidRequest(format!("cannot encrypt: {e}"))))?;
     }

@@ -336,12 +336,8 @@ mod tests {
     fn format_is_not_a_concern_of_generation() {
         // A generated Ed448 key exists in the model even though OpenSSH cannot hold it.
         let key = PrivateKey::generate(KeySpec::Ed448, "").unwrap();
-        let e = crate::format::encode_private(
-            &key,
-            crate::format::Format::OpenSsh,
-            &Default::default(),
-        )
-        .unwrap_err();
+        let target = crate::format::Target::default_for(crate::format::Format::OpenSsh);
+        let e = crate::format::encode_private(&key, &target, None).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
     }
 }

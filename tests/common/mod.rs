@@ -157,3 +157,46 @@ pub fn on_terminal(cmdline: &str, typed: &str) -> Option<std::process::Output> {
         .unwrap();
     Some(child.wait_with_output().unwrap())
 }
+
+/// Whether the tests run as root. Tests that need root call this: in CI (which runs as root) not
+/// being root fails the test; locally the test prints a notice and the caller skips.
+pub fn root(what: &str) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !root {
+        if std::env::var_os("CI").is_some() {
+            panic!("{what} needs root, and CI runs as root");
+        }
+        eprintln!("NOTICE: not root; skipping {what}");
+    }
+    root
+}
+
+/// A fresh temporary directory whose every ancestor only root can write (not under the
+/// world-writable /tmp): where sshd's StrictModes accept a keys file of another user.
+pub fn root_owned_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir")
+}
+
+/// `line` (`ssh-rsa BASE64 COMMENT`) with a needless leading zero byte before the modulus.
+pub fn noncanonical_rsa(line: &str) -> String {
+    let mut fields = line.split_whitespace();
+    let (kind, b64) = (fields.next().unwrap(), fields.next().unwrap());
+    let blob = <base64ct::Base64 as base64ct::Encoding>::decode_vec(b64).unwrap();
+    let take = |at: usize| {
+        let len = u32::from_be_bytes(blob[at..at + 4].try_into().unwrap()) as usize;
+        (at + 4, at + 4 + len)
+    };
+    let (_, e_at) = take(0);
+    let (_, n_at) = take(e_at);
+    let (ns, ne) = take(n_at);
+    let mut out = blob[..n_at].to_vec();
+    let mut n = vec![0u8];
+    n.extend_from_slice(&blob[ns..ne]);
+    out.extend_from_slice(&(n.len() as u32).to_be_bytes());
+    out.extend_from_slice(&n);
+    format!(
+        "{kind} {} noncanonical",
+        <base64ct::Base64 as base64ct::Encoding>::encode_string(&out)
+    )
+}

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use bcrypt::bcrypt_pbkdf;
 
+use super::OpensshCipher;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::passphrase::Passphrase;
@@ -18,7 +19,9 @@ pub(super) const TAG_LEN: usize = 16;
 /// One cipher as OpenSSH's `cipher.c` describes it.
 #[derive(Debug)]
 pub(super) struct CipherSpec {
-    /// The name in the file, e.g. `aes256-ctr`.
+    /// The cipher, whose name is the one in the file (e.g. `aes256-ctr`).
+    pub id: OpensshCipher,
+    /// The name in the file.
     pub name: &'static str,
     /// The implementation.
     cipher: Cipher,
@@ -43,14 +46,15 @@ impl CipherSpec {
 }
 
 const fn spec(
-    name: &'static str,
+    id: OpensshCipher,
     cipher: Cipher,
     key_len: usize,
     iv_len: usize,
     block: usize,
 ) -> CipherSpec {
     CipherSpec {
-        name,
+        id,
+        name: id.name(),
         cipher,
         key_len,
         iv_len,
@@ -63,27 +67,35 @@ const fn spec(
 /// private key encryption uses the first half (the second encrypts packet lengths in SSH),
 /// and no IV: its nonce is the packet sequence number, 0 here.
 pub(super) static CIPHERS: [CipherSpec; 10] = [
-    spec("aes128-ctr", Cipher::Aes128Ctr, 16, 16, 16),
-    spec("aes192-ctr", Cipher::Aes192Ctr, 24, 16, 16),
-    spec("aes256-ctr", Cipher::Aes256Ctr, 32, 16, 16),
-    spec("aes128-cbc", Cipher::Aes128Cbc, 16, 16, 16),
-    spec("aes192-cbc", Cipher::Aes192Cbc, 24, 16, 16),
-    spec("aes256-cbc", Cipher::Aes256Cbc, 32, 16, 16),
-    spec("aes128-gcm@openssh.com", Cipher::Aes128Gcm, 16, 12, 16),
-    spec("aes256-gcm@openssh.com", Cipher::Aes256Gcm, 32, 12, 16),
+    spec(OpensshCipher::Aes128Ctr, Cipher::Aes128Ctr, 16, 16, 16),
+    spec(OpensshCipher::Aes192Ctr, Cipher::Aes192Ctr, 24, 16, 16),
+    spec(OpensshCipher::Aes256Ctr, Cipher::Aes256Ctr, 32, 16, 16),
+    spec(OpensshCipher::Aes128Cbc, Cipher::Aes128Cbc, 16, 16, 16),
+    spec(OpensshCipher::Aes192Cbc, Cipher::Aes192Cbc, 24, 16, 16),
+    spec(OpensshCipher::Aes256Cbc, Cipher::Aes256Cbc, 32, 16, 16),
+    spec(OpensshCipher::Aes128Gcm, Cipher::Aes128Gcm, 16, 12, 16),
+    spec(OpensshCipher::Aes256Gcm, Cipher::Aes256Gcm, 32, 12, 16),
     spec(
-        "chacha20-poly1305@openssh.com",
+        OpensshCipher::ChaCha20Poly1305,
         Cipher::ChaCha20Poly1305,
         64,
         0,
         8,
     ),
-    spec("3des-cbc", Cipher::TdesCbc, 24, 8, 8),
+    spec(OpensshCipher::TripleDesCbc, Cipher::TdesCbc, 24, 8, 8),
 ];
 
-/// The cipher called `name` in a file or an option.
+/// The cipher called `name` in a file.
 pub(super) fn by_name(name: &str) -> Option<&'static CipherSpec> {
     CIPHERS.iter().find(|c| c.name == name)
+}
+
+/// The table entry of `id`.
+pub(super) fn spec_of(id: OpensshCipher) -> Result<&'static CipherSpec> {
+    CIPHERS
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::new(ErrorKind::UnsupportedScheme(format!("OpenSSH cipher {id}"))))
 }
 
 /// bcrypt-pbkdf parameters from `kdfoptions`.

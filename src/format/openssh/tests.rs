@@ -67,7 +67,8 @@ fn is_malformed(kind: &ErrorKind) -> bool {
 #[test]
 fn cipher_names_are_the_cipher_table() {
     let table: Vec<&str> = cipher::CIPHERS.iter().map(|c| c.name).collect();
-    assert_eq!(table, CIPHER_NAMES);
+    let names: Vec<&str> = OpensshCipher::ALL.iter().map(|c| c.name()).collect();
+    assert_eq!(table, names);
 }
 
 /// The strongest check of the layout: ssh-keygen's own files, decrypted and written again with
@@ -240,11 +241,14 @@ fn options_are_checked() {
         .private_key(None, &KdfLimits::default())
         .unwrap();
     let pass = Passphrase::from("pw");
-    let bad = OpensshOptions {
-        cipher: "aes512-ctr".into(),
-        rounds: 2,
-    };
-    let e = encode(&key, &bad, Some(&pass)).unwrap_err();
+    // A cipher OpenSSH does not have cannot be built: it is refused where it is named.
+    let e = "aes512-ctr".parse::<OpensshCipher>().unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::InvalidRequest(_)), "{e:?}");
+    assert!(
+        e.to_string().contains("chacha20-poly1305@openssh.com"),
+        "{e}"
+    );
+    let e = OpensshCipher::try_from(Cipher::DesCbc).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::InvalidRequest(_)), "{e:?}");
     assert!(
         e.to_string().contains("chacha20-poly1305@openssh.com"),
@@ -284,8 +288,8 @@ fn encrypted_files_show_their_protection_and_need_the_passphrase() {
     assert_eq!(
         file.protection(),
         &Protection::Encrypted {
-            scheme: "openssh".into(),
-            cipher: "chacha20-poly1305@openssh.com".into(),
+            scheme: Scheme::OpenSsh,
+            cipher: Cipher::ChaCha20Poly1305,
             kdf: Kdf::Bcrypt {
                 rounds: 4,
                 salt_len: 16

@@ -7,17 +7,8 @@ use sha1::Digest;
 use sha1::digest::block_api::BlockSizeUser;
 use zeroize::Zeroizing;
 
-/// The PRF of PBKDF2 (RFC 8018 appendix B.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Pbkdf2Prf {
-    HmacSha1,
-    HmacSha224,
-    HmacSha256,
-    HmacSha384,
-    HmacSha512,
-    HmacSha512_224,
-    HmacSha512_256,
-}
+/// The PRF of PBKDF2 (RFC 8018 appendix B.1), as this module calls it.
+pub(crate) use crate::protection::Prf as Pbkdf2Prf;
 
 impl Pbkdf2Prf {
     /// The OID of the HMAC algorithm.
@@ -34,30 +25,7 @@ impl Pbkdf2Prf {
     }
 
     pub(crate) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
-        [
-            Pbkdf2Prf::HmacSha1,
-            Pbkdf2Prf::HmacSha224,
-            Pbkdf2Prf::HmacSha256,
-            Pbkdf2Prf::HmacSha384,
-            Pbkdf2Prf::HmacSha512,
-            Pbkdf2Prf::HmacSha512_224,
-            Pbkdf2Prf::HmacSha512_256,
-        ]
-        .into_iter()
-        .find(|p| p.oid() == oid)
-    }
-
-    /// The name `inspect` reports, as `--prf` spells it: `hmac-sha256`.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Pbkdf2Prf::HmacSha1 => "hmac-sha1",
-            Pbkdf2Prf::HmacSha224 => "hmac-sha224",
-            Pbkdf2Prf::HmacSha256 => "hmac-sha256",
-            Pbkdf2Prf::HmacSha384 => "hmac-sha384",
-            Pbkdf2Prf::HmacSha512 => "hmac-sha512",
-            Pbkdf2Prf::HmacSha512_224 => "hmac-sha512-224",
-            Pbkdf2Prf::HmacSha512_256 => "hmac-sha512-256",
-        }
+        Pbkdf2Prf::ALL.iter().copied().find(|p| p.oid() == oid)
     }
 
     /// PBKDF2 into `out`. HMAC-SHA-256 (the default, and what FIPS wants) runs on SHA-256's

@@ -15,12 +15,14 @@ use aes_gcm::aead::{AeadInOut, KeyInit};
 use zeroize::Zeroizing;
 
 use super::kdf::{self, Pbkdf1Hash, Pbkdf2Prf, Pkcs12Purpose};
-use super::{Pkcs8Cipher, Pkcs8Options, Prf};
+use super::{Pkcs8Cipher, Pkcs8Options};
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::protection::{Kdf, KdfLimits, Protection};
+use crate::protection::{
+    Cipher, Kdf, KdfLimits, PbeScheme, Protection, Scheme as ProtectionScheme,
+};
 
 const PBES2: &str = "1.2.840.113549.1.5.13";
 const PBKDF2: &str = "1.2.840.113549.1.5.12";
@@ -75,10 +77,12 @@ impl Pbes2Cipher {
         }
     }
 
-    fn name(&self) -> String {
+    fn cipher(&self) -> Cipher {
         match self {
-            Pbes2Cipher::Cbc { cipher, .. } => cipher.name().to_owned(),
-            Pbes2Cipher::Gcm { key_len, .. } => format!("aes-{}-gcm", key_len * 8),
+            Pbes2Cipher::Cbc { cipher, .. } => cipher.cipher(),
+            Pbes2Cipher::Gcm { key_len: 16, .. } => Cipher::Aes128Gcm,
+            Pbes2Cipher::Gcm { key_len: 24, .. } => Cipher::Aes192Gcm,
+            Pbes2Cipher::Gcm { .. } => Cipher::Aes256Gcm,
         }
     }
 }
@@ -92,14 +96,14 @@ pub(super) enum Scheme {
     },
     /// PBES1: PBKDF1 and single DES.
     Pbes1 {
-        name: &'static str,
+        name: PbeScheme,
         hash: Pbkdf1Hash,
         salt: Vec<u8>,
         iterations: u64,
     },
     /// PKCS#12 PBE: the PKCS#12 KDF (SHA-1) and two- or three-key triple DES.
     Pkcs12 {
-        name: &'static str,
+        name: PbeScheme,
         cipher: CbcCipher,
         salt: Vec<u8>,
         iterations: u64,
@@ -107,39 +111,39 @@ pub(super) enum Scheme {
 }
 
 /// The PBES1 schemes with a cipher keyconv has (RFC 8018 appendix A.3).
-const PBES1_SCHEMES: [(&str, &str, Pbkdf1Hash); 2] = [
+const PBES1_SCHEMES: [(&str, PbeScheme, Pbkdf1Hash); 2] = [
     (
         "1.2.840.113549.1.5.3",
-        "pbeWithMD5AndDES-CBC",
+        PbeScheme::Md5AndDesCbc,
         Pbkdf1Hash::Md5,
     ),
     (
         "1.2.840.113549.1.5.10",
-        "pbeWithSHA1AndDES-CBC",
+        PbeScheme::Sha1AndDesCbc,
         Pbkdf1Hash::Sha1,
     ),
 ];
 
 /// The PKCS#12 PBE schemes with a cipher keyconv has (RFC 7292 appendix C).
-const PKCS12_SCHEMES: [(&str, &str, CbcCipher); 4] = [
+const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 4] = [
     (
         "1.2.840.113549.1.12.1.3",
-        "pbeWithSHAAnd3-KeyTripleDES-CBC",
+        PbeScheme::ShaAnd3KeyTripleDesCbc,
         CbcCipher::DesEde3,
     ),
     (
         "1.2.840.113549.1.12.1.4",
-        "pbeWithSHAAnd2-KeyTripleDES-CBC",
+        PbeScheme::ShaAnd2KeyTripleDesCbc,
         CbcCipher::DesEde2,
     ),
     (
         "1.2.840.113549.1.12.1.5",
-        "pbeWithSHAAnd128BitRC2-CBC",
+        PbeScheme::ShaAnd128BitRc2Cbc,
         CbcCipher::Rc2x128,
     ),
     (
         "1.2.840.113549.1.12.1.6",
-        "pbewithSHAAnd40BitRC2-CBC",
+        PbeScheme::ShaAnd40BitRc2Cbc,
         CbcCipher::Rc2x40,
     ),
 ];
@@ -181,13 +185,13 @@ impl Scheme {
                     Format::Pkcs8,
                     format!(
                         "the KDF's key length {key_len} does not match {}",
-                        cipher.name()
+                        cipher.cipher()
                     ),
                 ));
             }
             Scheme::Pbes2 { kdf, cipher }
         } else if let Some(&(_, name, hash)) = PBES1_SCHEMES.iter().find(|s| s.0 == oid) {
-            let (salt, iterations) = read_pbe_params(&mut alg, name)?;
+            let (salt, iterations) = read_pbe_params(&mut alg, name.name())?;
             Scheme::Pbes1 {
                 name,
                 hash,
@@ -195,7 +199,7 @@ impl Scheme {
                 iterations,
             }
         } else if let Some(&(_, name, cipher)) = PKCS12_SCHEMES.iter().find(|s| s.0 == oid) {
-            let (salt, iterations) = read_pbe_params(&mut alg, name)?;
+            let (salt, iterations) = read_pbe_params(&mut alg, name.name())?;
             Scheme::Pkcs12 {
                 name,
                 cipher,
@@ -217,8 +221,8 @@ impl Scheme {
     pub(super) fn protection(&self) -> Protection {
         match self {
             Scheme::Pbes2 { kdf, cipher } => Protection::Encrypted {
-                scheme: "pbes2".into(),
-                cipher: cipher.name(),
+                scheme: ProtectionScheme::Pbes2,
+                cipher: cipher.cipher(),
                 kdf: match kdf {
                     Pbes2Kdf::Pbkdf2 {
                         prf,
@@ -226,7 +230,7 @@ impl Scheme {
                         iterations,
                         ..
                     } => Kdf::Pbkdf2 {
-                        prf: prf.name().into(),
+                        prf: *prf,
                         iterations: *iterations,
                         salt_len: salt.len(),
                         key_len: cipher.key_len(),
@@ -247,10 +251,10 @@ impl Scheme {
                 iterations,
                 ..
             } => Protection::Encrypted {
-                scheme: "pbes1".into(),
-                cipher: CbcCipher::Des.name().into(),
+                scheme: ProtectionScheme::Pbes1,
+                cipher: CbcCipher::Des.cipher(),
                 kdf: Kdf::Pbe {
-                    scheme: (*name).into(),
+                    scheme: *name,
                     iterations: *iterations,
                     salt_len: salt.len(),
                 },
@@ -261,10 +265,10 @@ impl Scheme {
                 salt,
                 iterations,
             } => Protection::Encrypted {
-                scheme: "pkcs12-pbe".into(),
-                cipher: cipher.name().into(),
+                scheme: ProtectionScheme::Pkcs12Pbe,
+                cipher: cipher.cipher(),
                 kdf: Kdf::Pbe {
-                    scheme: (*name).into(),
+                    scheme: *name,
                     iterations: *iterations,
                     salt_len: salt.len(),
                 },
@@ -593,12 +597,7 @@ pub(super) fn encrypt_pbes2(
         Pkcs8Cipher::Aes192Cbc => (CbcCipher::Aes192, "2.16.840.1.101.3.4.1.22"),
         Pkcs8Cipher::Aes256Cbc => (CbcCipher::Aes256, "2.16.840.1.101.3.4.1.42"),
     };
-    let prf = match options.prf {
-        Prf::HmacSha1 => Pbkdf2Prf::HmacSha1,
-        Prf::HmacSha256 => Pbkdf2Prf::HmacSha256,
-        Prf::HmacSha384 => Pbkdf2Prf::HmacSha384,
-        Prf::HmacSha512 => Pbkdf2Prf::HmacSha512,
-    };
+    let prf: Pbkdf2Prf = options.prf;
     let mut salt = [0u8; 16];
     let mut iv = [0u8; 16];
     random(&mut salt)?;
