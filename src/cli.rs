@@ -26,8 +26,13 @@ mod generate;
 mod input;
 mod inspect;
 mod output;
+mod platform;
 mod protect;
 mod public;
+#[cfg(unix)]
+mod safe_fs;
+#[cfg(windows)]
+#[path = "cli/safe_fs_windows.rs"]
 mod safe_fs;
 mod stream;
 mod unlock;
@@ -58,16 +63,37 @@ impl From<Error> for Failure {
     }
 }
 
+/// A library error as the command line tells it: the library's message, except where the CLI
+/// has the words to act on (the library never names a flag or a variable).
+pub(crate) fn message(error: &Error) -> String {
+    match error.kind() {
+        ErrorKind::PassphraseRequired => {
+            "key is encrypted: give --passphrase-file FILE or set KEYCONV_PASSPHRASE".into()
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// The `hint:` line for a library error: the library's own, else the CLI's advice for its kind.
+pub(crate) fn hint(error: &Error) -> Option<&str> {
+    error.hint().or(match error.kind() {
+        ErrorKind::KdfTooExpensive { .. } => {
+            Some("if you trust this file, pass --allow-expensive-kdf")
+        }
+        _ => None,
+    })
+}
+
 /// Prints `keyconv: INPUT: message` and an optional `hint:` line.
 pub(crate) fn report(input: Option<&str>, error: &Error) {
     let mut err = io::stderr().lock();
-    let message = error.to_string();
+    let message = message(error);
     let message = output::printable(&message);
     let _ = match input {
         Some(name) => writeln!(err, "keyconv: {}: {message}", output::printable(name)),
         None => writeln!(err, "keyconv: {message}"),
     };
-    if let Some(hint) = error.hint() {
+    if let Some(hint) = hint(error) {
         let _ = writeln!(err, "hint: {}", output::printable(hint));
     }
 }

@@ -27,10 +27,9 @@ impl fmt::Display for Location {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The passphrase does not decrypt the key.
+    /// The passphrase does not decrypt the key. Where a format cannot tell a wrong passphrase
+    /// from an altered file (a PPK MAC mismatch), [`Error::may_be_corrupted`] says so.
     IncorrectPassphrase,
-    /// A PPK file's MAC does not match: the passphrase is wrong or the file was altered.
-    IncorrectPassphraseOrCorrupted,
     /// The key is encrypted and no passphrase was given.
     PassphraseRequired,
     /// The input is not well-formed.
@@ -57,8 +56,8 @@ pub enum ErrorKind {
         /// Formats that can.
         suggestion: String,
     },
-    /// The file asks for more key-derivation work than keyconv allows without
-    /// `--allow-expensive-kdf` (SPEC §3).
+    /// The file asks for more key-derivation work than [`KdfLimits`](crate::KdfLimits) allow
+    /// (SPEC §3).
     KdfTooExpensive {
         /// The parameter's name as the file spells it.
         parameter: &'static str,
@@ -90,6 +89,8 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     hint: Option<String>,
+    /// An [`ErrorKind::IncorrectPassphrase`] that may also be a corrupted file.
+    may_be_corrupted: bool,
 }
 
 /// `Result` with keyconv's [`Error`].
@@ -98,7 +99,25 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error of this kind, without a hint.
     pub fn new(kind: ErrorKind) -> Self {
-        Error { kind, hint: None }
+        Error {
+            kind,
+            hint: None,
+            may_be_corrupted: false,
+        }
+    }
+
+    /// [`ErrorKind::IncorrectPassphrase`] where the file may as well be corrupted (a MAC that
+    /// covers both does not match): `incorrect passphrase or corrupted file`.
+    pub fn incorrect_passphrase_or_corrupted() -> Self {
+        Error {
+            may_be_corrupted: true,
+            ..Error::new(ErrorKind::IncorrectPassphrase)
+        }
+    }
+
+    /// Whether an [`ErrorKind::IncorrectPassphrase`] may also mean a corrupted file.
+    pub fn may_be_corrupted(&self) -> bool {
+        self.may_be_corrupted
     }
 
     /// A [`ErrorKind::Malformed`] error.
@@ -130,30 +149,24 @@ impl Error {
         &self.kind
     }
 
-    /// What the user can do about it, if keyconv knows.
+    /// What the user can do about it, where the library knows more than the kind says. (A
+    /// program adds its own advice by matching the kind: the library never names a program's
+    /// options.)
     pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref().or(match &self.kind {
-            ErrorKind::KdfTooExpensive { .. } => {
-                Some("if you trust this file, pass --allow-expensive-kdf")
-            }
-            ErrorKind::PassphraseRequired => {
-                Some("give --passphrase-file FILE or set KEYCONV_PASSPHRASE")
-            }
-            _ => None,
-        })
+        self.hint.as_deref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::IncorrectPassphrase => f.write_str("incorrect passphrase"),
-            ErrorKind::IncorrectPassphraseOrCorrupted => {
+            ErrorKind::IncorrectPassphrase if self.may_be_corrupted => {
                 f.write_str("incorrect passphrase or corrupted file")
             }
-            ErrorKind::PassphraseRequired => f.write_str(
-                "key is encrypted: give --passphrase-file FILE or set KEYCONV_PASSPHRASE",
-            ),
+            ErrorKind::IncorrectPassphrase => f.write_str("incorrect passphrase"),
+            ErrorKind::PassphraseRequired => {
+                f.write_str("key is encrypted: a passphrase is needed")
+            }
             ErrorKind::Malformed {
                 format,
                 what,

@@ -468,11 +468,11 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
 /// let key = PublicKey::from_openssh("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me")?;
 /// let pass = Passphrase::from("a long passphrase");
 /// // Ed25519 in PKCS#8: allowed, with a warning; refused under strict.
-/// let warnings = check_output(&key, &Target::default_for(keyconv::Format::Pkcs8), Some(&pass), false)?;
+/// let warnings = check_output(&key, &Target::Pkcs8(Default::default()), Some(&pass), false)?;
 /// assert_eq!(warnings[0].rule, "key-eddsa");
-/// assert!(check_output(&key, &Target::default_for(keyconv::Format::Pkcs8), Some(&pass), true).is_err());
+/// assert!(check_output(&key, &Target::Pkcs8(Default::default()), Some(&pass), true).is_err());
 /// // OpenSSH encryption is not approved.
-/// let e = check_output(&key, &Target::default_for(keyconv::Format::OpenSsh), Some(&pass), false).unwrap_err();
+/// let e = check_output(&key, &Target::OpenSsh(Default::default()), Some(&pass), false).unwrap_err();
 /// assert!(matches!(e.kind(), ErrorKind::FipsRefused { rule: "prot-openssh", .. }));
 /// # Ok::<(), keyconv::Error>(())
 /// ```

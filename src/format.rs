@@ -47,11 +47,13 @@ pub enum Format {
     Pkcs12,
     /// X.509 certificates, PEM `CERTIFICATE` or DER: the subject public key (read only).
     X509,
+    /// OpenSSH `known_hosts` files (read only).
+    KnownHosts,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -62,6 +64,7 @@ impl Format {
         Format::Sshcom,
         Format::Pkcs12,
         Format::X509,
+        Format::KnownHosts,
     ];
 
     /// The name used by `--to` and `inspect`.
@@ -77,6 +80,7 @@ impl Format {
             Format::Sshcom => "sshcom",
             Format::Pkcs12 => "pkcs12",
             Format::X509 => "x509",
+            Format::KnownHosts => "known-hosts",
         }
     }
 
@@ -98,6 +102,7 @@ impl Format {
             Format::Sshcom => "ssh.com private key",
             Format::Pkcs12 => "PKCS#12",
             Format::X509 => "X.509 certificate",
+            Format::KnownHosts => "known_hosts",
         }
     }
 
@@ -112,6 +117,12 @@ impl Format {
                 | Format::Sshcom
                 | Format::Pkcs12
         )
+    }
+
+    /// Whether keyconv writes this format (`--to`); `known-hosts`, `pkcs12` and `x509` are read
+    /// only.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, Format::KnownHosts | Format::Pkcs12 | Format::X509)
     }
 
     /// Detects the format of `input` from its content alone (never from a file name).
@@ -194,6 +205,9 @@ fn detect_text(text: &str) -> Result<Format> {
                 "PEM files labelled {other}"
             )))),
         };
+    }
+    if public::known_hosts::looks_like_known_hosts(text) {
+        return Ok(Format::KnownHosts);
     }
     if public::looks_like_public_keys(text) {
         return Ok(Format::Public);
@@ -291,7 +305,9 @@ impl KeyFile {
 
     /// Decodes `input` as `format`. Runs no KDF.
     pub fn decode_as(input: &[u8], format: Format) -> Result<KeyFile> {
-        if input.len() > crate::encoding::MAX_KEY_FILE && format != Format::Public {
+        if input.len() > crate::encoding::MAX_KEY_FILE
+            && !matches!(format, Format::Public | Format::KnownHosts)
+        {
             return Err(Error::malformed(format, "file is too large for a key file"));
         }
         if matches!(
@@ -318,6 +334,7 @@ impl KeyFile {
             Format::Sshcom => Contents::Private(sshcom::decode(input)?),
             Format::Pkcs12 => Contents::Private(pkcs12::decode(input)?),
             Format::X509 => Contents::Public(x509::decode(input)?),
+            Format::KnownHosts => Contents::Public(public::known_hosts::decode(input)?),
         };
         Ok(KeyFile { format, contents })
     }
@@ -396,16 +413,19 @@ pub enum Target {
     Spki,
     /// ssh.com private key, as `puttygen -O private-sshcom` (no options).
     Sshcom,
-    /// PKCS#12: read only, [`encode_private`] refuses it.
-    Pkcs12,
-    /// X.509 certificate: read only, [`encode_private`] refuses it.
-    X509,
 }
 
 impl Target {
-    /// `format` with its default options.
-    pub fn default_for(format: Format) -> Target {
-        match format {
+    /// `format` with its default options; `None` for a format keyconv reads but does not write.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    /// use keyconv::format::Target;
+    /// assert_eq!(Target::default_for(Format::OpenSsh).map(|t| t.format()), Some(Format::OpenSsh));
+    /// assert!(Target::default_for(Format::KnownHosts).is_none());
+    /// ```
+    pub fn default_for(format: Format) -> Option<Target> {
+        Some(match format {
             Format::Ppk => Target::Ppk(ppk::PpkOptions::default()),
             Format::OpenSsh => Target::OpenSsh(openssh::OpensshOptions::default()),
             Format::Pkcs8 => Target::Pkcs8(pkcs8::Pkcs8Options::default()),
@@ -414,9 +434,8 @@ impl Target {
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
             Format::Sshcom => Target::Sshcom,
-            Format::Pkcs12 => Target::Pkcs12,
-            Format::X509 => Target::X509,
-        }
+            Format::KnownHosts | Format::Pkcs12 | Format::X509 => return None,
+        })
     }
 
     /// The format written.
@@ -428,8 +447,6 @@ impl Target {
             Target::Pem(_) => Format::Pem,
             Target::Public => Format::Public,
             Target::Sshcom => Format::Sshcom,
-            Target::Pkcs12 => Format::Pkcs12,
-            Target::X509 => Format::X509,
             Target::Rfc4716 => Format::Rfc4716,
             Target::Spki => Format::Spki,
         }
@@ -441,12 +458,6 @@ impl Target {
     }
 }
 
-impl From<Format> for Target {
-    fn from(format: Format) -> Target {
-        Target::default_for(format)
-    }
-}
-
 /// Encodes `key` as `target`: a private target encrypted with `passphrase` when given and not
 /// empty; a public target writes the public key (and ignores `passphrase`). Zeroized on drop.
 ///
@@ -454,7 +465,7 @@ impl From<Format> for Target {
 /// use keyconv::format::{Target, encode_private};
 /// use keyconv::{Format, KeySpec, PrivateKey};
 /// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
-/// let text = encode_private(&key, &Target::default_for(Format::OpenSsh), None)?;
+/// let text = encode_private(&key, &Target::OpenSsh(Default::default()), None)?;
 /// assert!(text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
 /// # Ok::<(), keyconv::Error>(())
 /// ```
@@ -472,7 +483,6 @@ pub fn encode_private(
         Target::Pkcs8(o) => pkcs8::encode(key, o, pass).map(text),
         Target::Pem(o) => pem::encode(key, o, pass).map(text),
         Target::Sshcom => sshcom::encode(key, pass).map(|t| Zeroizing::new(t.as_bytes().to_vec())),
-        Target::Pkcs12 | Target::X509 => Err(read_only(target.format())),
         public => Ok(text(encode_public(key.public_key(), public.format())?)),
     }
 }
@@ -492,6 +502,9 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::Public => Ok(public::encode(key)),
         Format::Rfc4716 => Ok(rfc4716::encode(key)),
         Format::Spki => spki::encode(key),
+        Format::KnownHosts => Err(Error::new(ErrorKind::InvalidRequest(
+            "keyconv reads known_hosts files but does not write them: use --to public".into(),
+        ))),
         Format::X509 => Err(read_only(target)),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",

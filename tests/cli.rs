@@ -166,6 +166,13 @@ fn passphrase_from_file_env_or_a_clear_error() {
         &input,
         "key is encrypted: give --passphrase-file FILE or set KEYCONV_PASSPHRASE",
     );
+    // The advice is given once (not again as a hint).
+    assert_eq!(
+        stderr(&o).matches("--passphrase-file").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
 
     let pass = String::from_utf8(common::passphrase("passphrase")).unwrap();
     let o = run(keyconv()

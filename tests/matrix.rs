@@ -38,7 +38,7 @@ fn cheap(format: Format) -> Target {
             iterations: 1000,
             ..Pkcs8Options::default()
         }),
-        other => Target::default_for(other),
+        other => Target::default_for(other).expect("a format keyconv writes"),
     }
 }
 
@@ -79,7 +79,7 @@ fn every_format_to_every_format_for_every_key_type() {
                 .private_key(None, &limits)
                 .unwrap_or_else(|e| panic!("{}: {e}", source.file));
             let source_format = file.format();
-            for target in Format::ALL {
+            for target in Format::ALL.into_iter().filter(|f| f.is_writable()) {
                 for encrypt in [None, Some(pass.as_str())] {
                     if encrypt.is_some() && !target.is_private() {
                         continue;
@@ -91,11 +91,6 @@ fn every_format_to_every_format_for_every_key_type() {
                     );
                     let pass = encrypt.map(Passphrase::from);
                     let out = encode_private(&private, &cheap(target), pass.as_ref());
-                    if matches!(target, Format::Pkcs12 | Format::X509) {
-                        let e = out.expect_err(&what);
-                        assert!(e.to_string().contains("does not write"), "{what}: {e}");
-                        continue;
-                    }
                     if refuses(target, key) {
                         let e = out.expect_err(&what);
                         assert!(

@@ -27,7 +27,7 @@ impl EncodeOptions {
             Format::Ppk => Target::Ppk(self.ppk.clone()),
             Format::OpenSsh => Target::OpenSsh(self.openssh.clone()),
             Format::Pkcs8 => Target::Pkcs8(self.pkcs8.clone()),
-            other => Target::default_for(other),
+            other => Target::default_for(other).unwrap_or(Target::Public),
         }
     }
 }

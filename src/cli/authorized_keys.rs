@@ -49,6 +49,11 @@
 //!   root-owned file elsewhere (an `AuthorizedKeysFile` root manages, which sshd reads as the
 //!   user), keeps its read bits. Each change is noted on standard error.
 //! - Reads are bounded: the file must be a regular file of at most 64 MiB.
+//! - On Windows the default file is `%USERPROFILE%\.ssh\authorized_keys`, and a DACL takes the
+//!   place of modes and owners (`platform::protect_authorized_keys`): the user and SYSTEM only;
+//!   for a file named `administrators_authorized_keys` (`%ProgramData%\ssh\…`, which
+//!   Win32-OpenSSH's sshd reads for members of Administrators) SYSTEM and Administrators only,
+//!   as sshd requires. The lock is an exclusive, delete-on-close lock file (`safe_fs_windows.rs`).
 
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -69,6 +74,7 @@ use super::args::{
 };
 use super::input::{Input, io_error};
 use super::output::{self, shown, stdout_error};
+use super::platform;
 use super::safe_fs::{self, Uid};
 use super::unlock;
 
@@ -328,12 +334,9 @@ impl KeysFile {
     fn open(arg: &AuthorizedKeysFileArg, edit: bool) -> Result<KeysFile, Failure> {
         let named = match &arg.file {
             Some(path) => path.clone(),
-            None => match std::env::var_os("HOME") {
-                Some(home) if !home.is_empty() => Path::new(&home).join(".ssh/authorized_keys"),
-                _ => {
-                    return Err(Failure::Usage("HOME is not set: give --file PATH".into()));
-                }
-            },
+            None => platform::default_authorized_keys().map_err(|variable| {
+                Failure::Usage(format!("{variable} is not set: give --file PATH"))
+            })?,
         };
         let shown = shown(&named);
         let on_file = |e: Error| Failure::Input(shown.clone(), e);
@@ -409,6 +412,10 @@ impl KeysFile {
                     .map_err(|e| self.fail(io_error("cannot keep the file's owner", e)))?;
             }
         }
+        // Windows: the DACL Win32-OpenSSH's sshd wants instead of modes and owners.
+        #[cfg(windows)]
+        platform::protect_authorized_keys(staged.temp_path(), &self.path)
+            .map_err(|e| self.fail(io_error("cannot set its access control list", e)))?;
         if self.changed_since_read() {
             return Err(self.fail(Error::new(ErrorKind::Io(
                 "changed while keyconv was editing it: nothing was written; run again".into(),
@@ -803,6 +810,9 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
             safe_fs::set_mode(&file.path, mode)
                 .map_err(|e| file.fail(io_error("cannot change its mode", e)))?;
         }
+        #[cfg(windows)]
+        platform::protect_authorized_keys(&file.path, &file.path)
+            .map_err(|e| file.fail(io_error("cannot set its access control list", e)))?;
         file.note("nothing to add");
         return Ok(());
     }

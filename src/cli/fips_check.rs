@@ -144,7 +144,7 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                 unreadable = true;
                 super::report(Some(&name), e);
                 if args.json {
-                    docs.push(json!({"file": name, "error": e.to_string()}));
+                    docs.push(json!({"file": name, "error": super::message(e)}));
                 }
             }
             Checked::Assessed { format, assessment } => {

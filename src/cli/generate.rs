@@ -4,8 +4,9 @@
 //! - The default type is Ed25519, RSA is 3072 bits and ECDSA is P-256 unless said otherwise;
 //!   under `--fips` the default type is RSA-3072 and the default format PKCS#8, otherwise
 //!   OpenSSH. `--bits 256|384|521` with `--type ecdsa` chooses the curve, as `ssh-keygen -b`.
-//! - The default comment is `USER@HOST` (`$USER`, else `$LOGNAME`, else the user's name in
-//!   `/etc/passwd`; the kernel's host name), as ssh-keygen's; a half that is unknown is left out.
+//! - The default comment is `USER@HOST`, as ssh-keygen's; a half that is unknown is left out.
+//!   On Unix `$USER`, else `$LOGNAME`, else the account's name (`getpwuid_r`), and
+//!   `gethostname(3)`; on Windows `%USERNAME%` and `%COMPUTERNAME%`.
 //! - The new passphrase comes from `--new-passphrase-file`, `KEYCONV_NEW_PASSPHRASE` or
 //!   `--no-passphrase`; when none is given and standard input is a terminal, it is asked for
 //!   twice (an empty answer means no passphrase, as ssh-keygen); otherwise it is a usage error.
@@ -55,7 +56,10 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
             "keyconv: {name}: warning: RSA keys below 2048 bits are not approved by NIST (SP 800-131A)"
         );
     }
-    let comment = args.comment.clone().unwrap_or_else(default_comment);
+    let comment = args
+        .comment
+        .clone()
+        .unwrap_or_else(super::platform::user_at_host);
     let key = PrivateKey::generate(spec, &comment).map_err(on_output)?;
     if args.fips {
         fips_policy::preflight(
@@ -176,37 +180,6 @@ fn new_passphrase(args: &GenerateArgs) -> Result<Option<Passphrase>, Failure> {
     }
     let passphrase = input::ask_new_passphrase().map_err(Failure::Plain)?;
     Ok((!passphrase.is_empty()).then_some(passphrase))
-}
-
-/// `USER@HOST`, as ssh-keygen's default comment.
-fn default_comment() -> String {
-    let user = ["USER", "LOGNAME"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|u| !u.is_empty())
-        .or_else(user_from_passwd);
-    let host = ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .map(|h| h.trim().to_owned())
-        .find(|h| !h.is_empty());
-    match (user, host) {
-        (Some(u), Some(h)) => format!("{u}@{h}"),
-        (Some(one), None) | (None, Some(one)) => one,
-        (None, None) => String::new(),
-    }
-}
-
-/// The name of the user running keyconv in `/etc/passwd` (the owner of `/proc/self`).
-fn user_from_passwd() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|l| {
-        let mut fields = l.split(':');
-        let name = fields.next()?;
-        (fields.nth(1)? == uid && !name.is_empty()).then(|| name.to_owned())
-    })
 }
 
 /// Writes the private and the public file all or none: both are written under temporary names

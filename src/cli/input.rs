@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use zeroize::Zeroizing;
 
@@ -123,11 +123,16 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
     Ok(Passphrase::new(bytes.get(..end).unwrap_or_default()))
 }
 
-fn from_env(name: &str) -> Option<Passphrase> {
-    std::env::var_os(name).map(|v| {
-        use std::os::unix::ffi::OsStringExt;
-        Passphrase::new(v.into_vec())
-    })
+fn from_env(name: &str) -> Result<Option<Passphrase>> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(value) => match super::platform::env_bytes(value) {
+            Some(bytes) => Ok(Some(Passphrase::new(bytes))),
+            None => Err(Error::new(ErrorKind::Io(format!(
+                "{name} is not valid Unicode"
+            )))),
+        },
+    }
 }
 
 /// The passphrase for reading `input`: `--passphrase-file`, else `KEYCONV_PASSPHRASE`, else a
@@ -136,7 +141,7 @@ pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphr
     if let Some(path) = &args.passphrase_file {
         return read_passphrase_file(path).map(Some);
     }
-    if let Some(p) = from_env("KEYCONV_PASSPHRASE") {
+    if let Some(p) = from_env("KEYCONV_PASSPHRASE")? {
         return Ok(Some(p));
     }
     if io::stdin().is_terminal() && !input.is_stdin() {
@@ -145,7 +150,8 @@ pub fn passphrase(args: &PassphraseArgs, input: &Input) -> Result<Option<Passphr
     Ok(None)
 }
 
-/// Asks for a passphrase on the terminal (rpassword reads `/dev/tty` with echo off). The answer
+/// Asks for a passphrase on the terminal (rpassword reads `/dev/tty` with echo off; on Windows
+/// the console, `CONIN$`, with echo off). The answer
 /// is moved, not copied, into a [`Passphrase`], so the only copy is zeroized when dropped.
 fn prompt(text: &str) -> Result<Passphrase> {
     let mut answer = Zeroizing::new(
@@ -187,16 +193,12 @@ pub fn new_passphrase(args: &NewPassphraseArgs) -> Result<Option<Option<Passphra
     if args.ask_new_passphrase {
         return ask_new_passphrase().map(|p| Some(Some(p)));
     }
-    Ok(from_env("KEYCONV_NEW_PASSPHRASE").map(Some))
+    Ok(from_env("KEYCONV_NEW_PASSPHRASE")?.map(Some))
 }
 
 /// Paths that name the same file (also through symlinks or hard links).
-pub fn same_file(a: &Path, b: &PathBuf) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    super::platform::same_file(a, b)
 }
 
 /// Runs `each_input` over every input, reporting failures and going on; exit 1 if any failed.

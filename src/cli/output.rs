@@ -3,20 +3,21 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use keyconv::error::{Error, ErrorKind, Result};
 
 use super::Failure;
 use super::input::io_error;
+use super::platform;
 use super::safe_fs;
 
-/// The mode of a written private key file.
+/// The mode of a written private key file (on Windows: an owner-only DACL, see
+/// [`platform::create_new`]).
 pub const PRIVATE_MODE: u32 = 0o600;
-/// The mode of a written public key file.
+/// The mode of a written public key file (on Windows: the directory's inherited ACL).
 pub const PUBLIC_MODE: u32 = 0o644;
 
 /// Writes `data` to `path` atomically with `mode`. Without `force` an existing file is kept and
@@ -123,8 +124,9 @@ impl Staged {
             {
                 return Err(not_replaceable(path, &m));
             }
-            // rename(2) replaces a symlink at `path` itself, never the file it points to.
-            fs::rename(tmp, path)
+            // rename(2) (MoveFileExW on Windows) replaces a symlink at `path` itself, never
+            // the file it points to.
+            platform::replace(tmp, path)
         } else {
             // A hard link fails if the target appeared meanwhile: never overwrite silently.
             // Where hard links are not supported, rename (a race of a few microseconds).
@@ -229,7 +231,7 @@ pub fn commit_all(files: Vec<Staged>, force: bool) -> Result<()> {
             // new one goes when there was none.
             match k.old.take() {
                 Some(old) => {
-                    let _ = fs::rename(old, &k.path);
+                    let _ = platform::replace(&old, &k.path);
                 }
                 None => {
                     let _ = fs::remove_file(&k.path);
@@ -266,12 +268,7 @@ fn temp_stem(path: &Path) -> std::ffi::OsString {
 }
 
 fn write_temp(tmp: &Path, data: &[u8], mode: u32) -> io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(tmp)?;
-    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    let mut file = platform::create_new(tmp, mode)?;
     file.write_all(data)?;
     file.sync_all()
 }

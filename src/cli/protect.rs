@@ -154,7 +154,11 @@ pub(crate) fn target(
             }
             Target::Pem(o)
         }
-        public => Target::default_for(public),
+        other => Target::default_for(other).ok_or_else(|| {
+            usage(format!(
+                "keyconv reads {other} files but does not write them"
+            ))
+        })?,
     })
 }
 

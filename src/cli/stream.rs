@@ -6,6 +6,7 @@ use std::io::{self, Read, Write};
 use std::sync::{Mutex, mpsc};
 
 use keyconv::error::{Error, ErrorKind};
+use keyconv::format::public::known_hosts;
 use keyconv::format::{Format, KeyFile, public};
 use keyconv::key::PublicKey;
 use keyconv::protection::KdfLimits;
@@ -16,6 +17,18 @@ use super::input::{Contents, Input, io_error};
 use super::output::stdout_error;
 use super::report;
 use super::unlock;
+
+/// Reads one line of a file of one-line keys: `None` for lines without a key.
+type LineDecoder = fn(&str) -> Result<Option<PublicKey>, Error>;
+
+/// The line reader of a file of one-line keys in `format`, if it is one.
+fn line_decoder(format: Option<Format>) -> Option<LineDecoder> {
+    match format? {
+        Format::Public => Some(public::decode_line),
+        Format::KnownHosts => Some(known_hosts::decode_listed_line),
+        _ => None,
+    }
+}
 
 /// Appends what a command prints for one key to the buffer.
 pub(crate) type Render<'a> = dyn Fn(&PublicKey, &mut Vec<u8>) -> Result<(), Error> + Sync + 'a;
@@ -36,10 +49,10 @@ pub(crate) fn for_each_key(
     match input.read().map_err(on_input)? {
         Contents::Whole(bytes) => {
             let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
-            if !utf16 && Format::detect(&bytes).ok() == Some(Format::Public) {
+            if let Some(decode) = line_decoder(Format::detect(&bytes).ok()).filter(|_| !utf16) {
                 // One-line keys are read line by line whatever the file's size, so a bad line
                 // is reported and skipped as `ssh-keygen -l` skips it, never the whole file.
-                return stream_public(input, bytes, io::empty(), render, 1, out);
+                return stream_public(input, bytes, io::empty(), decode, render, 1, out);
             }
             let file = KeyFile::decode(&bytes).map_err(on_input)?;
             let keys = unlock::public_keys(&file, passphrase, input, limits, unlock::Ask::Yes)?;
@@ -60,16 +73,18 @@ pub(crate) fn for_each_key(
                 ))));
             }
             let start = memchr::memrchr(b'\n', &head).unwrap_or(head.len());
-            if Format::detect(head.get(..start).unwrap_or_default()).ok() != Some(Format::Public) {
+            let Some(decode) =
+                line_decoder(Format::detect(head.get(..start).unwrap_or_default()).ok())
+            else {
                 return Err(on_input(Error::new(ErrorKind::Io(
                     "too large for a key file, and not a file of one-line public keys".into(),
                 ))));
-            }
+            };
             let workers = std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
                 .min(MAX_WORKERS);
-            stream_public(input, head, rest, render, workers, out)
+            stream_public(input, head, rest, decode, render, workers, out)
         }
     }
 }
@@ -80,6 +95,7 @@ fn stream_public(
     input: &Input,
     head: Vec<u8>,
     rest: impl Read,
+    decode: LineDecoder,
     render: &Render,
     workers: usize,
     out: &mut dyn Write,
@@ -88,6 +104,7 @@ fn stream_public(
         carry: head,
         reader: rest,
         done: false,
+        decode,
     };
     let mut bad_line = |line: usize, e: &Error| {
         report(Some(&format!("{}:{line}", input.name)), e);
@@ -116,6 +133,8 @@ struct LineBlocks<R> {
     carry: Vec<u8>,
     reader: R,
     done: bool,
+    /// How a line is read.
+    decode: LineDecoder,
 }
 
 impl<R: Read> LineBlocks<R> {
@@ -178,7 +197,7 @@ struct Rendered {
 
 /// Renders every key of a block of lines; `first` is the file's first block (which may start
 /// with a UTF-8 byte order mark).
-fn render_block(block: &Block, first: bool, render: &Render) -> Rendered {
+fn render_block(block: &Block, first: bool, decode: LineDecoder, render: &Render) -> Rendered {
     let lines = match block {
         Block::Lines(lines) => lines,
         Block::Overlong => {
@@ -210,7 +229,7 @@ fn render_block(block: &Block, first: bool, render: &Render) -> Rendered {
         done.lines += 1;
         let rendered = std::str::from_utf8(line)
             .map_err(|_| Error::malformed(Format::Public, "line is not UTF-8"))
-            .and_then(public::decode_line)
+            .and_then(decode)
             .and_then(|key| match key {
                 Some(key) => render(&key, &mut done.text),
                 None => Ok(()),
@@ -235,6 +254,7 @@ fn stream_keys(
     bad_line: &mut dyn FnMut(usize, &Error),
 ) -> Result<bool, Failure> {
     let read_error = |e| Failure::Input(input.name.clone(), io_error("cannot read", e));
+    let decode = blocks.decode;
     let mut writer = InOrder {
         out,
         bad_line,
@@ -246,7 +266,7 @@ fn stream_keys(
     if workers <= 1 {
         let mut index = 0;
         while let Some(block) = blocks.next_block().map_err(read_error)? {
-            writer.put(index, render_block(&block, index == 0, render))?;
+            writer.put(index, render_block(&block, index == 0, decode, render))?;
             index += 1;
         }
         return Ok(writer.bad);
@@ -265,7 +285,7 @@ fn stream_keys(
                     };
                     let Ok((index, block)) = job else { return };
                     if results
-                        .send((index, render_block(&block, index == 0, render)))
+                        .send((index, render_block(&block, index == 0, decode, render)))
                         .is_err()
                     {
                         return;
@@ -358,6 +378,7 @@ mod tests {
             carry: Vec::new(),
             reader: bytes,
             done: false,
+            decode: public::decode_line,
         };
         let mut out = Vec::new();
         let mut bad = Vec::new();

@@ -519,7 +519,7 @@ impl Pkcs12File {
                 if mac.verify(p.as_bytes(), &self.auth_safe)? {
                     Ok(Zeroizing::new(p.as_bytes().to_vec()))
                 } else {
-                    Err(Error::new(ErrorKind::IncorrectPassphraseOrCorrupted))
+                    Err(Error::incorrect_passphrase_or_corrupted())
                 }
             }
             None => {

@@ -39,7 +39,7 @@
 //!   1–16777215, memory below 8 KiB per lane, a salt shorter than 8 bytes) are malformed; the
 //!   [`KdfLimits`] are checked before any derivation.
 //! - The MAC is checked in constant time before the private blob is parsed; a mismatch is
-//!   [`ErrorKind::IncorrectPassphraseOrCorrupted`], also for an unencrypted file (whose MAC can
+//!   [`ErrorKind::IncorrectPassphrase`] ([`Error::may_be_corrupted`]), also for an unencrypted file (whose MAC can
 //!   only fail through corruption or editing; the hint says so).
 //! - Up to 15 bytes of padding may follow the private key fields (the MAC authenticates them),
 //!   whatever their content, so that files from other writers are read.
@@ -472,7 +472,7 @@ impl PrivateKeyFile for PpkFile {
             private_blob: &blob,
         };
         if !keys.mac_matches(self.version, &fields, &self.mac) {
-            let error = Error::new(ErrorKind::IncorrectPassphraseOrCorrupted);
+            let error = Error::incorrect_passphrase_or_corrupted();
             return Err(if self.encrypted {
                 error
             } else {
@@ -520,8 +520,7 @@ pub fn encode(
     let comment = key.comment();
     if comment.contains(['\n', '\r']) {
         return Err(invalid(
-            "the comment contains a line break, which a .ppk file cannot hold: give another with --comment"
-                .into(),
+            "the comment contains a line break, which a .ppk file cannot hold".into(),
         ));
     }
     let passphrase = passphrase.filter(|p| !p.is_empty());

@@ -29,6 +29,8 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::format::Format;
 use crate::key::PublicKey;
 
+pub mod known_hosts;
+
 const FORMAT: Format = Format::Public;
 
 /// How many lines that are neither blank nor comments [`looks_like_public_keys`] examines.
@@ -258,6 +260,11 @@ fn split_key<'a>(options: Option<&'a str>, s: &'a str) -> Result<LineParts<'a>> 
         base64,
         comment: comment.trim_end_matches(is_blank),
     })
+}
+
+/// Whether the first word of `s` is an SSH public key algorithm keyconv knows a form of.
+pub(crate) fn starts_with_key_type(s: &str) -> bool {
+    is_key_type_name(split_word(s).0)
 }
 
 /// Whether `word` is an SSH public key algorithm keyconv knows a form of.

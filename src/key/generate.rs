@@ -203,11 +203,12 @@ fn random_rsa_prime(bits: u32, rng: &mut OsRandom) -> Result<BoxedUint> {
 
 fn invalid_rsa_size(bits: u32) -> Error {
     Error::new(ErrorKind::InvalidRequest(format!(
-        "an RSA key of {bits} bits: give --bits from {MIN_GENERATED_RSA_BITS} to {MAX_RSA_BITS}"
+        "an RSA key of {bits} bits: RSA keys are generated with {MIN_GENERATED_RSA_BITS} to {MAX_RSA_BITS} bits"
     )))
 }
 
-/// Two primes for an RSA modulus of `bits` bits, searched for on two threads.
+/// Two primes for an RSA modulus of `bits` bits, searched for on two threads (one after the other
+/// on wasm32, where a web page has no threads: `std::thread::spawn` would fail there).
 fn rsa_primes(bits: u32) -> Result<(BoxedUint, BoxedUint)> {
     let p_bits = bits / 2;
     let q_bits = bits - p_bits;
@@ -219,6 +220,9 @@ fn rsa_primes(bits: u32) -> Result<(BoxedUint, BoxedUint)> {
         }
         prime
     };
+    #[cfg(target_family = "wasm")]
+    let (p, q) = (search(p_bits), search(q_bits));
+    #[cfg(not(target_family = "wasm"))]
     let (p, q) = std::thread::scope(|s| {
         let other = s.spawn(|| search(q_bits));
         let p = search(p_bits);
@@ -336,7 +340,7 @@ mod tests {
     fn format_is_not_a_concern_of_generation() {
         // A generated Ed448 key exists in the model even though OpenSSH cannot hold it.
         let key = PrivateKey::generate(KeySpec::Ed448, "").unwrap();
-        let target = crate::format::Target::default_for(crate::format::Format::OpenSsh);
+        let target = crate::format::Target::OpenSsh(Default::default());
         let e = crate::format::encode_private(&key, &target, None).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
     }
