@@ -15,6 +15,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
   apt-get install -y -qq --no-install-recommends chromium chromium-driver python3-selenium \
     rustc-web cargo-web rust-web-src lld-22 >/dev/null
 fi
+# Debian's python3-selenium serves /usr/bin/python3; another python3 (pyenv, venv) gets it from PyPI.
+python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q --break-system-packages selenium
 chromium --version; python3 -c 'import selenium; print("selenium", selenium.__version__)'
 
 echo "-- the library for wasm32-unknown-unknown (no CLI; getrandom's wasm_js backend): cargo check"

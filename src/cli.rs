@@ -16,13 +16,17 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+mod agent;
 mod args;
 mod authorized_keys;
 mod convert;
+mod edit;
 mod fingerprint;
 mod fips_check;
+mod fips_fix;
 mod fips_policy;
 mod generate;
+mod in_place;
 mod input;
 mod inspect;
 mod output;
@@ -115,6 +119,8 @@ pub fn main() -> ExitCode {
         Command::FipsCheck(args) => fips_check::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::AuthorizedKeys(args) => authorized_keys::run(&args),
+        Command::Edit(args) => edit::run(&args),
+        Command::Agent(args) => agent::run(&args),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -3,7 +3,6 @@
 //! input text decoding (UTF-8 with or without BOM, UTF-16 with BOM, any line ending).
 
 pub(crate) mod asn1;
-pub(crate) mod asn1_keys;
 pub(crate) mod base64;
 pub(crate) mod cbc;
 pub(crate) mod der;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::format::Format;
+use crate::format_name::Format;
 
 /// Where in the input something went wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 pub(crate) mod check;
 mod generate;
@@ -441,11 +441,24 @@ pub enum FingerprintHash {
 }
 
 /// A public key and its comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PublicKey {
     data: PublicKeyData,
     comment: String,
+    /// Whether the comment was read from a file that stores one (an OpenSSH or PuTTY private
+    /// key), so that an empty comment is an empty field rather than "no comment".
+    comment_stored: bool,
 }
+
+/// Keys are equal when their material and comment are; where the comment came from is not part
+/// of the key.
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data && self.comment == other.comment
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl PublicKey {
     /// A public key, checked (sizes within limits, EC points on their curve).
@@ -454,6 +467,7 @@ impl PublicKey {
         Ok(PublicKey {
             data,
             comment: comment.into(),
+            comment_stored: false,
         })
     }
 
@@ -464,6 +478,7 @@ impl PublicKey {
         Ok(PublicKey {
             data,
             comment: comment.to_owned(),
+            comment_stored: false,
         })
     }
 
@@ -485,6 +500,15 @@ impl PublicKey {
     /// Replaces the comment.
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.comment = comment.into();
+        self.comment_stored = false;
+    }
+
+    /// Sets the comment a private key file stores (possibly empty): `ssh-keygen -l` then prints
+    /// it as it is, an empty field included, where a key without a stored comment shows
+    /// `no comment`.
+    pub fn set_stored_comment(&mut self, comment: impl Into<String>) {
+        self.comment = comment.into();
+        self.comment_stored = true;
     }
 
     /// The SSH wire blob.
@@ -503,7 +527,7 @@ impl PublicKey {
     /// The line `ssh-keygen -l [-E md5]` prints: `BITS FINGERPRINT COMMENT (TYPE)`.
     pub fn fingerprint_line(&self, hash: FingerprintHash) -> String {
         use fmt::Write as _;
-        let comment = if self.comment.is_empty() {
+        let comment = if self.comment.is_empty() && !self.comment_stored {
             "no comment"
         } else {
             &self.comment
@@ -631,6 +655,7 @@ impl PrivateKey {
             public: PublicKey {
                 data,
                 comment: comment.to_owned(),
+                comment_stored: false,
             },
             secret,
         })

@@ -34,10 +34,17 @@
     )
 )]
 
+// The binary's own dependencies (feature `cli`): Cargo has no binary-only dependencies, and the
+// library uses none of them; a library user builds without the feature and never compiles them.
+#[cfg(feature = "cli")]
+use {clap as _, rpassword as _, serde_json as _};
+
+pub mod agent;
 pub(crate) mod encoding;
 pub mod error;
 pub mod fips;
 pub mod format;
+pub(crate) mod format_name;
 pub mod key;
 pub mod passphrase;
 pub mod protection;

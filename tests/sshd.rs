@@ -599,6 +599,96 @@ fn modes_fixed_by_add_and_remove_revokes() {
     assert!(!sshd.logs_in(&key), "a removed key still logs in");
 }
 
+/// `ssh` options for a login with the agent at `sock` only: no key file (`IdentityFile` names a
+/// file that does not exist, so not even the default `~/.ssh/id_*` are tried), `IdentitiesOnly`
+/// off, `IdentityAgent` the test's agent.
+fn agent_only_ssh(sshd: &Sshd, sock: &Path) -> Output {
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-F", "/dev/null", "-o", "IdentitiesOnly=no", "-o"])
+        .arg(format!("IdentityAgent={}", sock.display()))
+        .arg("-o")
+        .arg(format!(
+            "IdentityFile={}",
+            sshd.path("no-such-key-file").display()
+        ))
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "PasswordAuthentication=no",
+            "-o",
+            "KbdInteractiveAuthentication=no",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=10",
+            "-o",
+            "LogLevel=ERROR",
+            "-p",
+            &sshd.port.to_string(),
+            "root@127.0.0.1",
+            "true",
+        ])
+        .env_remove("SSH_AUTH_SOCK")
+        .stdin(Stdio::null());
+    run_with_timeout(&mut cmd)
+}
+
+/// The proof of `keyconv agent add`: a PuTTY .ppk (encrypted, Argon2id), loaded into a real
+/// ssh-agent by keyconv, logs in to sshd with `ssh` using only the agent: refused before the
+/// add, accepted after it, refused again once `keyconv agent remove` took the key out.
+#[test]
+fn a_ppk_loaded_by_keyconv_agent_add_logs_in_through_the_agent() {
+    if !can_run() {
+        return;
+    }
+    let Some(agent) = common::agent::SshAgent::start() else {
+        return;
+    };
+    let sshd = Sshd::start();
+    for (ppk, key) in [
+        ("ed25519.ppk3-argon2id", "ed25519"),
+        ("rsa-2048.ppk2-aes", "rsa-2048"),
+    ] {
+        let ppk = testdata().join(ppk);
+        add_key(&sshd, &ppk);
+        let before = agent_only_ssh(&sshd, agent.sock());
+        assert!(
+            !before.status.success(),
+            "{key} logged in with an empty agent"
+        );
+
+        let o = run(agent
+            .keyconv()
+            .args(["agent", "add", "--passphrase-file"])
+            .arg(testdata().join("passphrase"))
+            .arg(&ppk));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = agent_only_ssh(&sshd, agent.sock());
+        assert!(
+            o.status.success(),
+            "ssh through the agent with {key} failed: {}\nsshd log:\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            sshd.log()
+        );
+        let fingerprint =
+            std::fs::read_to_string(testdata().join(format!("{key}.fingerprint-sha256"))).unwrap();
+        let fingerprint = fingerprint.split_whitespace().nth(1).unwrap().to_owned();
+        assert!(
+            sshd.log().contains("Accepted publickey for root") && sshd.log().contains(&fingerprint),
+            "sshd did not log the login with {fingerprint}:\n{}",
+            sshd.log()
+        );
+
+        let o = run(agent.keyconv().args(["agent", "remove"]).arg(&ppk));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let after = agent_only_ssh(&sshd, agent.sock());
+        assert!(!after.status.success(), "{key} logged in after its removal");
+    }
+}
+
 /// An RSA key line whose modulus carries a needless leading zero byte: sshd accepts it (the
 /// login works), and `authorized-keys remove FINGERPRINT` takes it, after which sshd refuses the
 /// key (keyconv 0.1 called the line "not a key" and left it: the revocation did not revoke).

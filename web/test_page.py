@@ -53,8 +53,13 @@ for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-sh
             "--window-size=420,1400"):
     opts.add_argument(arg)
 opts.binary_location = shutil.which("chromium")
+downloads = tmp / "downloads"
+downloads.mkdir()
+opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                       "download.prompt_for_download": False})
 driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
 driver.set_script_timeout(60)
+driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
 try:
     driver.get(PAGE.as_uri())
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.body.dataset.ready"))
@@ -132,6 +137,15 @@ try:
         r = run("puttygen", str(private_file(out, target)), "--old-passphrase", str(passfile), "-O", "public-openssh")
         check(r.returncode == 0 and " ".join(r.stdout.split()[:2]) == pub_of("ecdsa-256"),
               f"puttygen loads the {target} output (same key)")
+
+    # The Download button saves exactly #output, under a name for the key type and format.
+    el("download").click()
+    saved = downloads / "id_ecdsa.ppk"
+    for _ in range(100):
+        if saved.exists() and saved.stat().st_size:
+            break
+        time.sleep(0.1)
+    check(saved.exists() and saved.read_text() == out, f"Download saves the result as {saved.name}")
 
     # 4. PKCS#8 --fips, unencrypted: openssl reads it; a DSA key is refused.
     out, err = convert("pkcs8-fips", text=(TESTDATA / "rsa-3072.openssh").read_text())

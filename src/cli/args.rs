@@ -33,6 +33,11 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Add, list and remove the keys of an authorized_keys file.
     AuthorizedKeys(AuthorizedKeysArgs),
+    /// Change a key file's passphrase or comment in place, in its own format.
+    Edit(EditArgs),
+    /// Add keys of any private format (a .ppk too) to the ssh-agent at SSH_AUTH_SOCK, list
+    /// and remove them.
+    Agent(AgentArgs),
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -192,6 +197,17 @@ pub struct FipsCheckArgs {
     /// Also fail on conditional verdicts (EdDSA) and on keys that could not be assessed.
     #[arg(long)]
     pub strict: bool,
+    /// Rewrite every non-compliant private key that can be fixed in place as `convert --fips`
+    /// PKCS#8, keeping its passphrase, mode and owner; write FILE.pub when missing. DSA and
+    /// RSA < 2048 keys are left as they are.
+    #[arg(long, conflicts_with = "json")]
+    pub fix: bool,
+    /// With --fix, keep each original as FILE.bak (a file whose FILE.bak exists is left).
+    #[arg(long, requires = "fix")]
+    pub backup: bool,
+    /// With --fix, print what would be done; change nothing (and decrypt nothing).
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -338,4 +354,121 @@ pub struct AuthorizedKeysRemoveArgs {
     /// Print the lines that would be removed; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// Private key files (ppk, openssh, pkcs8, pem), each rewritten in place.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Set the key's comment (ppk and openssh only: pkcs8 and pem have no comment).
+    #[arg(long, short = 'C', value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// Keep the original as FILE.bak (refused if that exists).
+    #[arg(long)]
+    pub backup: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    #[command(flatten)]
+    pub new_passphrase: NewPassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentArgs {
+    #[command(subcommand)]
+    pub command: AgentCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AgentCommand {
+    /// Add private keys (any format keyconv reads) to the agent, as ssh-add does.
+    Add(AgentAddArgs),
+    /// List the agent's keys as `ssh-add -l` does.
+    List(AgentListArgs),
+    /// Remove keys from the agent, by fingerprint (SHA256:… or MD5:…) or key file.
+    Remove(AgentRemoveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentAddArgs {
+    /// Private key files, or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The agent forgets the keys after this long: seconds, or with a unit (90s, 10m, 2h, 1d, 1w).
+    #[arg(long, short = 't', value_name = "SECONDS", value_parser = parse_lifetime)]
+    pub lifetime: Option<u32>,
+    /// The agent asks for confirmation (through SSH_ASKPASS) before each use of the keys.
+    #[arg(long, short = 'c')]
+    pub confirm: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentListArgs {
+    /// The fingerprint hash: sha256 (default) or md5.
+    #[arg(long, value_name = "HASH", default_value = "sha256", value_parser = ["sha256", "md5"])]
+    pub hash: String,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentRemoveArgs {
+    /// Fingerprints (as `agent list` prints them) or key files (public or private).
+    #[arg(required = true, value_name = "FINGERPRINT|FILE")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// A lifetime as `ssh-add -t` takes it (OpenSSH's time format): `600`, `10m`, `1h30m`.
+fn parse_lifetime(s: &str) -> Result<u32, String> {
+    let bad = || format!("invalid lifetime {s:?}: give seconds, or e.g. 90s, 10m, 2h, 1d, 1w");
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    for c in s.chars() {
+        if let Some(d) = c.to_digit(10) {
+            let n = number
+                .unwrap_or(0)
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d)));
+            number = Some(n.ok_or_else(bad)?);
+            continue;
+        }
+        let unit: u64 = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            'w' => 604_800,
+            _ => return Err(bad()),
+        };
+        let n = number.take().ok_or_else(bad)?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|n| total.checked_add(n))
+            .ok_or_else(bad)?;
+    }
+    if let Some(n) = number {
+        total = total.checked_add(n).ok_or_else(bad)?;
+    }
+    match u32::try_from(total) {
+        Ok(0) | Err(_) => Err(bad()),
+        Ok(seconds) => Ok(seconds),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_parse_as_ssh_add_takes_them() {
+        assert_eq!(parse_lifetime("600"), Ok(600));
+        assert_eq!(parse_lifetime("10m"), Ok(600));
+        assert_eq!(parse_lifetime("1h30m"), Ok(5400));
+        assert_eq!(parse_lifetime("1w"), Ok(604_800));
+        for bad in ["", "0", "m", "10x", "-5", "99999999999"] {
+            assert!(parse_lifetime(bad).is_err(), "{bad}");
+        }
+    }
 }

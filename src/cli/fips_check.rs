@@ -14,6 +14,7 @@ use keyconv::protection::KdfLimits;
 
 use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
+use super::fips_fix::{self, Outcome};
 use super::input::Input;
 use super::output::stdout_error;
 use super::unlock;
@@ -134,6 +135,7 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
     let files = collect(&args.inputs, args.recursive)?;
     let results = check_all(&files, &args.passphrase);
     let (mut unreadable, mut failing) = (false, false);
+    let (mut fixed, mut left) = (0usize, 0usize);
     let mut text = String::new();
     let mut docs = Vec::new();
     for ((path, _), checked) in files.iter().zip(&results) {
@@ -149,7 +151,15 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
             }
             Checked::Assessed { format, assessment } => {
                 let verdict = assessment.compliance(args.strict);
-                failing |= verdict == Compliance::NonCompliant;
+                let outcome = (args.fix && verdict == Compliance::NonCompliant)
+                    .then(|| fips_fix::fix(path, *format, assessment, args));
+                match &outcome {
+                    Some(Outcome::Fixed(_) | Outcome::WouldFix(_)) => fixed += 1,
+                    Some(Outcome::Left(_)) => left += 1,
+                    None => {}
+                }
+                failing |= verdict == Compliance::NonCompliant
+                    && !matches!(outcome, Some(Outcome::Fixed(_)));
                 if args.json {
                     let mut doc = assessment_json(assessment);
                     if let Some(map) = doc.as_object_mut() {
@@ -164,12 +174,29 @@ pub(crate) fn run(args: &FipsCheckArgs) -> Result<(), Failure> {
                         super::output::printable(&name),
                         assessment_lines(assessment, "  ")
                     ));
+                    let printable = super::output::printable;
+                    text.push_str(&match &outcome {
+                        Some(Outcome::Fixed(how)) => format!("  fixed: {}\n", printable(how)),
+                        Some(Outcome::WouldFix(how)) => format!("  dry run: {}\n", printable(how)),
+                        Some(Outcome::Left(why)) => format!("  left: {}\n", printable(why)),
+                        None => String::new(),
+                    });
                 }
             }
         }
     }
     if args.json {
         text = format!("{:#}\n", Value::Array(docs));
+    }
+    if args.fix {
+        let would = if args.dry_run {
+            "would be fixed"
+        } else {
+            "fixed"
+        };
+        text.push_str(&format!(
+            "--fix: {fixed} {would}, {left} left non-compliant\n"
+        ));
     }
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

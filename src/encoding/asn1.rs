@@ -13,7 +13,7 @@
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Location, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 /// `INTEGER`.
 pub(crate) const INTEGER: u8 = 0x02;

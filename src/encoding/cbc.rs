@@ -64,21 +64,6 @@ impl CbcCipher {
         }
     }
 
-    /// The cipher, as [`Protection`](crate::protection::Protection) reports it.
-    pub(crate) fn cipher(self) -> crate::protection::Cipher {
-        use crate::protection::Cipher;
-        match self {
-            CbcCipher::Aes128 => Cipher::Aes128Cbc,
-            CbcCipher::Aes192 => Cipher::Aes192Cbc,
-            CbcCipher::Aes256 => Cipher::Aes256Cbc,
-            CbcCipher::DesEde3 => Cipher::DesEde3Cbc,
-            CbcCipher::DesEde2 => Cipher::DesEdeCbc,
-            CbcCipher::Des => Cipher::DesCbc,
-            CbcCipher::Rc2x40 => Cipher::Rc2x40Cbc,
-            CbcCipher::Rc2x128 => Cipher::Rc2x128Cbc,
-        }
-    }
-
     /// The lower-case name `inspect` reports, e.g. `aes-128-cbc`.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -264,5 +249,63 @@ mod tests {
         assert_eq!(padding_len(&[8; 8], 8), Some(8));
         assert_eq!(padding_len(&[9; 8], 8), None);
         assert_eq!(padding_len(&[0; 8], 8), None);
+    }
+
+    /// Known answers: NIST SP 800-38A F.2.1/F.2.2 (AES-128-CBC) and F.2.5/F.2.6 (AES-256-CBC);
+    /// FIPS 81 appendix C (DES-CBC, "Now is the time for all "); NIST's TDES-CBC example
+    /// (keys 0123456789ABCDEF 23456789ABCDEF01 456789ABCDEF0123, IV F69F2445DF4F9B17) over
+    /// the SP 800-38A plaintext. keyconv pads (PKCS#7): the ciphertext blocks of the unpadded
+    /// vector come first, then one block of padding.
+    #[test]
+    fn cbc_known_answers() {
+        const SP800_38A_PLAIN: &str = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51\
+                                       30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
+        let cases = [
+            (
+                CbcCipher::Aes128,
+                "2b7e151628aed2a6abf7158809cf4f3c",
+                "000102030405060708090a0b0c0d0e0f",
+                SP800_38A_PLAIN,
+                "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2\
+                 73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7",
+            ),
+            (
+                CbcCipher::Aes256,
+                "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                "000102030405060708090a0b0c0d0e0f",
+                SP800_38A_PLAIN,
+                "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d\
+                 39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+            ),
+            (
+                CbcCipher::Des,
+                "0123456789abcdef",
+                "1234567890abcdef",
+                "4e6f77206973207468652074696d6520666f7220616c6c20",
+                "e5c7cdde872bf27c43e934008c389c0f683788499a7c05f6",
+            ),
+            (
+                CbcCipher::DesEde3,
+                "0123456789abcdef23456789abcdef01456789abcdef0123",
+                "f69f2445df4f9b17",
+                SP800_38A_PLAIN,
+                "2079c3d53aa763e193b79e2569ab5262516570481f25b50f73c0bda85c8e0da7\
+                 9bd86425fae429fdbd65a7a21b6e5d20925d8b0ef919a428154b96ed90f2bc1e",
+            ),
+        ];
+        for (cipher, key, iv, plain, want) in cases {
+            let unhex = |h: &str| hex::decode(h.split_whitespace().collect::<String>()).unwrap();
+            let (key, iv, plain, want) = (unhex(key), unhex(iv), unhex(plain), unhex(want));
+            let ours = cipher.encrypt(&key, &iv, &plain).unwrap();
+            assert_eq!(&ours[..want.len()], &want[..], "{}", cipher.name());
+            assert_eq!(
+                ours.len(),
+                want.len() + cipher.block_len(),
+                "{}",
+                cipher.name()
+            );
+            let back = cipher.decrypt(&key, &iv, &ours).unwrap();
+            assert_eq!(&back[..], &plain[..], "{}", cipher.name());
+        }
     }
 }

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{base64, text};
 use crate::error::{Error, Location, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 /// One decoded PEM block.
 pub(crate) struct Pem {

@@ -6,7 +6,7 @@
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Location, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 /// Reads SSH wire values from a byte slice.
 pub(crate) struct Reader<'a> {

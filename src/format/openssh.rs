@@ -291,7 +291,7 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
         }
         None => match read_section(section, &public_blob, false) {
             Ok((comment, secret)) => {
-                public.set_comment(comment);
+                public.set_stored_comment(comment);
                 (Protection::None, Section::Clear(secret))
             }
             Err(e) if matches!(e.kind(), ErrorKind::UnsupportedKeyType(_)) => {
@@ -359,7 +359,7 @@ impl PrivateKeyFile for OpensshFile {
                 cipher::decrypt(cipher, kdf, passphrase, &mut plain, tag.as_deref())?;
                 let (comment, secret) = read_section(&plain, &self.public_blob, true)?;
                 let mut public = self.public.clone();
-                public.set_comment(comment);
+                public.set_stored_comment(comment);
                 PrivateKey::new(public, secret)
             }
         }

@@ -33,8 +33,9 @@ use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
-use crate::encoding::{asn1_keys, der, pem as armour, text};
+use crate::encoding::{der, pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::der_keys;
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
@@ -88,7 +89,7 @@ impl LegacyCipher {
 
 impl From<LegacyCipher> for Cipher {
     fn from(c: LegacyCipher) -> Cipher {
-        c.cbc().cipher()
+        crate::format::cbc_cipher(c.cbc())
     }
 }
 
@@ -166,8 +167,8 @@ impl KeyKind {
 
     fn decode(self, der: &[u8]) -> Result<PrivateKey> {
         match self {
-            KeyKind::Rsa => asn1_keys::decode_rsa(der, Format::Pem),
-            KeyKind::Ec => asn1_keys::decode_ec(der, None, Format::Pem),
+            KeyKind::Rsa => der_keys::decode_rsa(der, Format::Pem),
+            KeyKind::Ec => der_keys::decode_ec(der, None, Format::Pem),
             KeyKind::Dsa => decode_dsa(der),
         }
     }
@@ -391,7 +392,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
         data: pem.body.to_vec(),
         protection: Protection::Encrypted {
             scheme: Scheme::LegacyPem,
-            cipher: cipher.cipher(),
+            cipher: crate::format::cbc_cipher(cipher),
             kdf: Kdf::OpensslMd5,
         },
     }))
@@ -421,8 +422,8 @@ pub fn encode(
     passphrase: Option<&Passphrase>,
 ) -> Result<String> {
     let (kind, der) = match key.public_key().data() {
-        PublicKeyData::Rsa { .. } => (KeyKind::Rsa, asn1_keys::encode_rsa(key)?),
-        PublicKeyData::Ecdsa { .. } => (KeyKind::Ec, asn1_keys::encode_ec(key, true)?),
+        PublicKeyData::Rsa { .. } => (KeyKind::Rsa, der_keys::encode_rsa(key)?),
+        PublicKeyData::Ecdsa { .. } => (KeyKind::Ec, der_keys::encode_ec(key, true)?),
         PublicKeyData::Dsa { .. } => (KeyKind::Dsa, encode_dsa(key)?),
         other => {
             let name = match other {

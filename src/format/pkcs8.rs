@@ -33,8 +33,9 @@
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
-use crate::encoding::{asn1_keys, der, pem as armour, text};
+use crate::encoding::{der, pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::der_keys;
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{
     MAX_DSA_BITS, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData, bit_length,
@@ -284,12 +285,12 @@ fn decode_private_key_info(der: &[u8]) -> Result<PrivateKey> {
             if algorithm.peek_tag() == Some(asn1::NULL) {
                 algorithm.null("RSA algorithm parameters")?;
             }
-            asn1_keys::decode_rsa(private, Format::Pkcs8)?
+            der_keys::decode_rsa(private, Format::Pkcs8)?
         }
         ID_DSA => decode_dsa(&mut algorithm, private)?,
         ID_EC_PUBLIC_KEY => {
-            let curve = asn1_keys::read_ec_parameters(&mut algorithm, "EC curve")?;
-            asn1_keys::decode_ec(private, Some(curve), Format::Pkcs8)?
+            let curve = der_keys::read_ec_parameters(&mut algorithm, "EC curve")?;
+            der_keys::decode_ec(private, Some(curve), Format::Pkcs8)?
         }
         ID_ED25519 | ID_ED448 => {
             let mut inner = Reader::new(private, Format::Pkcs8);
@@ -388,7 +389,7 @@ fn check_stored_public_key(key: &PrivateKey, stored: &[u8]) -> Result<()> {
     let matches = match key.public_key().data() {
         PublicKeyData::Ed25519(pk) => stored == pk.as_slice(),
         PublicKeyData::Ed448(pk) => stored == pk.as_slice(),
-        PublicKeyData::Ecdsa { point, .. } => asn1_keys::same_ec_point(point, stored),
+        PublicKeyData::Ecdsa { point, .. } => der_keys::same_ec_point(point, stored),
         PublicKeyData::Rsa { e, n } => {
             let mut outer = Reader::new(stored, Format::Pkcs8);
             let mut r = outer.sequence("RSA public key")?;
@@ -420,7 +421,7 @@ fn encode_private_key_info(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
     let (algorithm, private) = match (key.public_key().data(), key.secret()) {
         (PublicKeyData::Rsa { .. }, _) => (
             asn1::sequence(&[&asn1::oid(RSA_ENCRYPTION), &asn1::null()]),
-            asn1_keys::encode_rsa(key)?,
+            der_keys::encode_rsa(key)?,
         ),
         (PublicKeyData::Dsa { p, q, g, .. }, SecretKeyData::Dsa { x }) => (
             asn1::sequence(&[
@@ -431,7 +432,7 @@ fn encode_private_key_info(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
         ),
         (PublicKeyData::Ecdsa { curve, .. }, _) => (
             asn1::sequence(&[&asn1::oid(ID_EC_PUBLIC_KEY), &asn1::oid(curve.oid())]),
-            asn1_keys::encode_ec(key, false)?,
+            der_keys::encode_ec(key, false)?,
         ),
         (PublicKeyData::Ed25519(_), SecretKeyData::Ed25519(seed)) => (
             asn1::sequence(&[&asn1::oid(ID_ED25519)]),

@@ -337,7 +337,8 @@ impl PpkFile {
         }
         lines.finish()?;
 
-        let public = PublicKey::from_ssh_blob(&public_blob, &comment_text(&comment), Format::Ppk)?;
+        let mut public = PublicKey::from_ssh_blob(&public_blob, "", Format::Ppk)?;
+        public.set_stored_comment(comment_text(&comment));
         if public.data().algorithm() != algorithm {
             return Err(Error::malformed(
                 Format::Ppk,

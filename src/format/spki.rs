@@ -83,7 +83,9 @@ pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
         let pem = armour::decode(rest, FORMAT)?;
         let key = match label {
             SPKI_LABEL => decode_spki(&pem.body)?,
-            PKCS1_LABEL => decode_pkcs1(&pem.body)?,
+            // An SPKI body under the PKCS#1 label (some libraries write it so): openssl and
+            // ssh-keygen read it by its structure, and so does keyconv.
+            PKCS1_LABEL => decode_der(&pem.body)?,
             other => {
                 return Err(Error::malformed(
                     FORMAT,

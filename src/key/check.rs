@@ -7,7 +7,7 @@ use super::{
     EcCurve, MAX_DSA_BITS, MAX_RSA_BITS, PublicKeyData, SecretBytes, SecretKeyData, bit_length,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::Format;
+use crate::format_name::Format;
 
 fn inconsistent(what: &str) -> Error {
     Error::new(ErrorKind::InconsistentKey(what.to_owned()))

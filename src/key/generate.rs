@@ -335,15 +335,6 @@ mod tests {
         assert_eq!(rem_small(&[1, 0, 2], 65537), (65536 + 2) % 65537);
         assert_eq!(rem_small(&[0xff; 32], 3), 0);
     }
-
-    #[test]
-    fn format_is_not_a_concern_of_generation() {
-        // A generated Ed448 key exists in the model even though OpenSSH cannot hold it.
-        let key = PrivateKey::generate(KeySpec::Ed448, "").unwrap();
-        let target = crate::format::Target::OpenSsh(Default::default());
-        let e = crate::format::encode_private(&key, &target, None).unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::UnsupportedTarget { .. }));
-    }
 }
 
 /// Where RSA-3072 generation spends its time (run with `cargo test --release --lib

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the testdata corpus and the peer tools.
 #![allow(dead_code)]
 
+pub mod agent;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -225,7 +225,7 @@ impl SecurityDescriptor {
                 owner,
                 std::ptr::null_mut(),
                 dacl,
-                std::ptr::null_mut(),
+                std::ptr::null(),
             )
         };
         if status != 0 {

@@ -323,4 +323,26 @@ mod tests {
         let two = pbkdf1(Pbkdf1Hash::Md5, b"pw", b"saltsalt", 2);
         assert_eq!(&two[..], &md5::Md5::digest(digest)[..]);
     }
+
+    /// RFC 7914 §11's second PBKDF2-HMAC-SHA256 vector: 80,000 iterations, which runs the
+    /// hand-written compression loop of [`pbkdf2_hmac_sha256`] (one iteration barely does).
+    #[test]
+    fn pbkdf2_sha256_known_answer_with_many_iterations() {
+        let mut out = [0u8; 64];
+        Pbkdf2Prf::HmacSha256.derive(b"Password", b"NaCl", 80_000, &mut out);
+        assert_eq!(
+            hex::encode(out),
+            "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56\
+             a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d"
+        );
+    }
+
+    /// PBKDF1-SHA1 (RFC 8018 §5.1; the RFC gives no vector): the widely used one of Crypto++'s
+    /// validation data, password "password", salt 78578E5A5D63CB06, 1000 iterations.
+    #[test]
+    fn pbkdf1_known_answer() {
+        let salt = hex::decode("78578E5A5D63CB06").unwrap();
+        let out = pbkdf1(Pbkdf1Hash::Sha1, b"password", &salt, 1000);
+        assert_eq!(hex::encode_upper(*out), "DC19847E05C64D2FAF10EBFB4A3D2A20");
+    }
 }

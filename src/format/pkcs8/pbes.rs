@@ -19,7 +19,7 @@ use super::{Pkcs8Cipher, Pkcs8Options};
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::Format;
+use crate::format::{Format, cbc_cipher};
 use crate::protection::{
     Cipher, Kdf, KdfLimits, PbeScheme, Protection, Scheme as ProtectionScheme,
 };
@@ -79,7 +79,7 @@ impl Pbes2Cipher {
 
     fn cipher(&self) -> Cipher {
         match self {
-            Pbes2Cipher::Cbc { cipher, .. } => cipher.cipher(),
+            Pbes2Cipher::Cbc { cipher, .. } => cbc_cipher(*cipher),
             Pbes2Cipher::Gcm { key_len: 16, .. } => Cipher::Aes128Gcm,
             Pbes2Cipher::Gcm { key_len: 24, .. } => Cipher::Aes192Gcm,
             Pbes2Cipher::Gcm { .. } => Cipher::Aes256Gcm,
@@ -252,7 +252,7 @@ impl Scheme {
                 ..
             } => Protection::Encrypted {
                 scheme: ProtectionScheme::Pbes1,
-                cipher: CbcCipher::Des.cipher(),
+                cipher: cbc_cipher(CbcCipher::Des),
                 kdf: Kdf::Pbe {
                     scheme: *name,
                     iterations: *iterations,
@@ -266,7 +266,7 @@ impl Scheme {
                 iterations,
             } => Protection::Encrypted {
                 scheme: ProtectionScheme::Pkcs12Pbe,
-                cipher: cipher.cipher(),
+                cipher: cbc_cipher(*cipher),
                 kdf: Kdf::Pbe {
                     scheme: *name,
                     iterations: *iterations,

@@ -32,15 +32,102 @@ pub(crate) fn curve_from_oid(oid: &str) -> Result<EcCurve> {
     ))))
 }
 
-/// Reads the curve of an `ECParameters` (RFC 5480 §2.1.1): only `namedCurve` is supported.
+/// The domain parameters of the named curves, as hex: prime p, a, b, the base point G
+/// (uncompressed), the order n (SEC 2 §2.4, 2.5, 2.6; FIPS 186-4 D.1.2).
+const EXPLICIT_CURVES: [(EcCurve, [&str; 5]); 3] = [
+    (
+        EcCurve::P256,
+        [
+            "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+            "ffffffff00000001000000000000000000000000fffffffffffffffffffffffc",
+            "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
+            "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+            "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+        ],
+    ),
+    (
+        EcCurve::P384,
+        [
+            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
+            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000fffffffc",
+            "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef",
+            "04aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab73617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f",
+            "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+        ],
+    ),
+    (
+        EcCurve::P521,
+        [
+            "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc",
+            "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00",
+            "0400c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
+            "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+        ],
+    ),
+];
+
+/// The named curve whose parameters an explicit `SpecifiedECDomain` (SEC 1 §C.2: version 1,
+/// prime field, a, b, optional seed, base point, order, optional cofactor) are exactly, as
+/// `openssl ecparam -param_enc explicit` writes them; `None` for any other curve or structure.
+fn named_curve_of_explicit(domain: &mut Reader<'_>) -> Option<EcCurve> {
+    // Numbers compare as hex without leading zero digits (a, b may be padded to the field size).
+    let strip = |b: &[u8]| hex::encode(b).trim_start_matches('0').to_owned();
+    if domain.small_uint("version").ok()? != 1 {
+        return None;
+    }
+    let mut field = domain.sequence("fieldID").ok()?;
+    if field.oid("field type").ok()? != "1.2.840.10045.1.1" {
+        return None;
+    }
+    let p = strip(field.uint("prime").ok()?);
+    field.finish("fieldID").ok()?;
+    let mut curve = domain.sequence("curve").ok()?;
+    let a = strip(curve.octet_string("a").ok()?);
+    let b = strip(curve.octet_string("b").ok()?);
+    let base = hex::encode(domain.octet_string("base point").ok()?);
+    let n = strip(domain.uint("order").ok()?);
+    if !domain.is_empty() && domain.small_uint("cofactor").ok()? != 1 {
+        return None;
+    }
+    domain.finish("ECParameters").ok()?;
+    EXPLICIT_CURVES
+        .into_iter()
+        .find_map(|(named, [np, na, nb, ng, nn])| {
+            let trimmed = |h: &str| h.trim_start_matches('0').to_owned();
+            // The base point may also be compressed: 02/03 by the parity of y, then x.
+            let x_len = (ng.len() - 2) / 2;
+            let x = ng.get(2..2 + x_len)?;
+            let y_odd = ng
+                .get(ng.len() - 1..)
+                .and_then(|d| u8::from_str_radix(d, 16).ok())?
+                & 1
+                == 1;
+            let compressed = format!("{}{x}", if y_odd { "03" } else { "02" });
+            let same = p == trimmed(np)
+                && a == trimmed(na)
+                && b == trimmed(nb)
+                && n == trimmed(nn)
+                && (base == ng || base == compressed);
+            same.then_some(named)
+        })
+}
+
+/// Reads the curve of an `ECParameters` (RFC 5480 §2.1.1): a named curve, or explicit
+/// parameters that are exactly those of a named curve.
 pub(crate) fn read_ec_parameters(r: &mut Reader<'_>, what: &str) -> Result<EcCurve> {
     match r.peek_tag() {
         Some(asn1::OID) => curve_from_oid(&r.oid(what)?),
-        Some(asn1::SEQUENCE) => Err(Error::new(ErrorKind::UnsupportedKeyType(
-            "EC key with explicit curve parameters (re-export it with a named curve: \
-             openssl ec -param_enc named_curve)"
-                .into(),
-        ))),
+        Some(asn1::SEQUENCE) => {
+            let mut domain = r.sequence(what)?;
+            named_curve_of_explicit(&mut domain).ok_or_else(|| {
+                Error::new(ErrorKind::UnsupportedKeyType(
+                    "EC key with explicit curve parameters that are not those of P-256, P-384 \
+                     or P-521"
+                        .into(),
+                ))
+            })
+        }
         Some(asn1::NULL) => Err(Error::new(ErrorKind::UnsupportedKeyType(
             "EC key with implicit curve parameters".into(),
         ))),
