@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,roundtrip,known_hosts,paste}
+mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,sshcom,pkcs12,x509,roundtrip,known_hosts,paste}
 
 seed() { # TARGET FILE...
     local target=$1
@@ -22,7 +22,7 @@ done < testdata/manifest.tsv
 
 shopt -s nullglob
 seed public testdata/*.pub testdata/authorized_keys testdata/invalid/public-*
-for target in ppk openssh pkcs8 pem rfc4716 spki; do
+for target in ppk openssh pkcs8 pem rfc4716 spki sshcom pkcs12 x509; do
     seed "$target" testdata/invalid/"$target"-* fuzz/seeds/"$target"-*
 done
 seed ppk testdata/invalid/ppk2-*

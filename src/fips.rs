@@ -112,6 +112,12 @@ pub const RULES: &[Rule] = &[
         "NIST SP 800-132",
     ),
     rule(
+        "prot-sshcom",
+        "ssh.com key encryption (unsalted MD5 key derivation)",
+        Verdict::NonApproved,
+        "NIST SP 800-132",
+    ),
+    rule(
         "prot-pbes1",
         "PBES1 or PKCS#12 PBE scheme",
         Verdict::NonApproved,
@@ -374,6 +380,11 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
             Verdict::NonApproved,
             "legacy PEM (MD5 key derivation)",
         ),
+        Kdf::SshcomMd5 => a.add(
+            "prot-sshcom",
+            Verdict::NonApproved,
+            "ssh.com (unsalted MD5 key derivation)",
+        ),
         Kdf::Pbe { scheme, .. } => a.add("prot-pbes1", Verdict::NonApproved, scheme.name()),
         Kdf::Scrypt { .. } => a.add("prot-scrypt", Verdict::NonApproved, "scrypt"),
         Kdf::Pbkdf2 {
@@ -417,7 +428,11 @@ fn assess_protection(a: &mut Assessment, protection: &Protection) {
     }
     if matches!(
         kdf,
-        Kdf::Pbkdf2 { .. } | Kdf::Scrypt { .. } | Kdf::Pbe { .. } | Kdf::OpensslMd5
+        Kdf::Pbkdf2 { .. }
+            | Kdf::Scrypt { .. }
+            | Kdf::Pbe { .. }
+            | Kdf::OpensslMd5
+            | Kdf::SshcomMd5
     ) {
         if cipher.is_aes_cbc_or_gcm() {
             // Approved.

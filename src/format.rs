@@ -17,11 +17,14 @@ use zeroize::Zeroizing;
 pub(crate) mod der_keys;
 pub mod openssh;
 pub mod pem;
+pub mod pkcs12;
 pub mod pkcs8;
 pub mod ppk;
 pub mod public;
 pub mod rfc4716;
 pub mod spki;
+pub mod sshcom;
+pub mod x509;
 
 pub use crate::format_name::Format;
 
@@ -62,6 +65,10 @@ fn detect_der(input: &[u8]) -> Option<Format> {
         [0x30, 0x04] => Some(Format::Pkcs8),
         // SubjectPublicKeyInfo: algorithm, subjectPublicKey
         [0x30, 0x03] => Some(Format::Spki),
+        // PFX: version 3, authSafe ContentInfo [, macData]
+        [0x02, 0x30] | [0x02, 0x30, 0x30] => Some(Format::Pkcs12),
+        // Certificate: tbsCertificate, signatureAlgorithm, signatureValue
+        [0x30, 0x30, 0x03] => Some(Format::X509),
         // PKCS#1 RSAPublicKey: n, e
         [0x02, 0x02] => Some(Format::Spki),
         // PKCS#1 RSAPrivateKey (9 integers), DSA (6), SEC1 ECPrivateKey (version, octets, ...)
@@ -80,10 +87,7 @@ fn detect_text(text: &str) -> Result<Format> {
             return Ok(Format::Rfc4716);
         }
         if rest.starts_with("ENCRYPTED PRIVATE KEY ----") {
-            return Err(Error::new(ErrorKind::UnsupportedScheme(
-                "ssh.com SSH2 ENCRYPTED PRIVATE KEY files".into(),
-            ))
-            .with_hint("convert it with ssh-keygen -i -f FILE first"));
+            return Ok(Format::Sshcom);
         }
     }
     if let Some(label) = armour::first_label(text) {
@@ -94,6 +98,7 @@ fn detect_text(text: &str) -> Result<Format> {
             // `openssl ecparam -genkey` writes the curve's block before the key's.
             "EC PARAMETERS" if text.contains("-----BEGIN EC PRIVATE KEY-----") => Ok(Format::Pem),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Ok(Format::Spki),
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Ok(Format::X509),
             other => Err(Error::new(ErrorKind::UnsupportedScheme(format!(
                 "PEM files labelled {other}"
             )))),
@@ -141,6 +146,8 @@ pub(crate) fn cbc_cipher(c: CbcCipher) -> Cipher {
         CbcCipher::DesEde3 => Cipher::DesEde3Cbc,
         CbcCipher::DesEde2 => Cipher::DesEdeCbc,
         CbcCipher::Des => Cipher::DesCbc,
+        CbcCipher::Rc2x40 => Cipher::Rc2x40Cbc,
+        CbcCipher::Rc2x128 => Cipher::Rc2x128Cbc,
     }
 }
 
@@ -237,6 +244,9 @@ impl KeyFile {
             Format::Public => Contents::Public(public::decode(input)?),
             Format::Rfc4716 => Contents::Public(rfc4716::decode(input)?),
             Format::Spki => Contents::Public(spki::decode(input)?),
+            Format::Sshcom => Contents::Private(sshcom::decode(input)?),
+            Format::Pkcs12 => Contents::Private(pkcs12::decode(input)?),
+            Format::X509 => Contents::Public(x509::decode(input)?),
             Format::KnownHosts => Contents::Public(public::known_hosts::decode(input)?),
         };
         Ok(KeyFile { format, contents })
@@ -314,6 +324,8 @@ pub enum Target {
     Rfc4716,
     /// SubjectPublicKeyInfo `PUBLIC KEY` PEM.
     Spki,
+    /// ssh.com private key, as `puttygen -O private-sshcom` (no options).
+    Sshcom,
 }
 
 impl Target {
@@ -334,7 +346,8 @@ impl Target {
             Format::Public => Target::Public,
             Format::Rfc4716 => Target::Rfc4716,
             Format::Spki => Target::Spki,
-            Format::KnownHosts => return None,
+            Format::Sshcom => Target::Sshcom,
+            Format::KnownHosts | Format::Pkcs12 | Format::X509 => return None,
         })
     }
 
@@ -346,6 +359,7 @@ impl Target {
             Target::Pkcs8(_) => Format::Pkcs8,
             Target::Pem(_) => Format::Pem,
             Target::Public => Format::Public,
+            Target::Sshcom => Format::Sshcom,
             Target::Rfc4716 => Format::Rfc4716,
             Target::Spki => Format::Spki,
         }
@@ -381,6 +395,7 @@ pub fn encode_private(
         Target::Pkcs8(o) if o.der => pkcs8::encode_der(key, o, pass),
         Target::Pkcs8(o) => pkcs8::encode(key, o, pass).map(text),
         Target::Pem(o) => pem::encode(key, o, pass).map(text),
+        Target::Sshcom => sshcom::encode(key, pass).map(|t| Zeroizing::new(t.as_bytes().to_vec())),
         public => Ok(text(encode_public(key.public_key(), public.format())?)),
     }
 }
@@ -403,11 +418,21 @@ pub fn encode_public(key: &PublicKey, target: Format) -> Result<String> {
         Format::KnownHosts => Err(Error::new(ErrorKind::InvalidRequest(
             "keyconv reads known_hosts files but does not write them: use --to public".into(),
         ))),
+        Format::X509 => Err(read_only(target)),
         private => Err(Error::new(ErrorKind::InvalidRequest(format!(
             "{} is a private key format: a public key alone cannot be written as one",
             private.name()
         )))),
     }
+}
+
+/// The error for a target keyconv reads but does not write.
+fn read_only(target: Format) -> Error {
+    Error::new(ErrorKind::InvalidRequest(format!(
+        "keyconv reads {} files but does not write them: use ppk, openssh, pkcs8, pem or sshcom \
+         (or public, rfc4716, spki for the public key)",
+        target.description()
+    )))
 }
 
 /// The private key of a file decoded as `format`, with the default [`KdfLimits`].
@@ -503,6 +528,22 @@ impl PrivateKey {
         pem::encode(self, options, passphrase).map(Zeroizing::new)
     }
 
+    /// Reads an ssh.com / Tectia `SSH2 ENCRYPTED PRIVATE KEY` (RSA, DSA).
+    pub fn from_sshcom(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Sshcom, passphrase)
+    }
+
+    /// Writes an ssh.com private key as `puttygen -O private-sshcom` does, `3des-cbc`-encrypted
+    /// when `passphrase` is given and not empty.
+    pub fn to_sshcom(&self, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
+        sshcom::encode(self, passphrase)
+    }
+
+    /// Reads the one private key of a PKCS#12 `.p12` / `.pfx` file (its MAC verified first).
+    pub fn from_pkcs12(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        private_as(input, Format::Pkcs12, passphrase)
+    }
+
     /// Reads a private key in any format, detected from the content.
     pub fn from_any(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         KeyFile::decode(input)?.private_key(passphrase, &KdfLimits::default())
@@ -563,6 +604,11 @@ impl PublicKey {
     /// Writes a SubjectPublicKeyInfo `PUBLIC KEY` PEM.
     pub fn to_spki(&self) -> Result<String> {
         spki::encode(self)
+    }
+
+    /// Reads the subject public key of an X.509 certificate (PEM `CERTIFICATE` or DER).
+    pub fn from_x509(input: &[u8]) -> Result<PublicKey> {
+        one_key(x509::decode(input)?, Format::X509)
     }
 }
 

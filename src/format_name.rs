@@ -21,13 +21,19 @@ pub enum Format {
     Rfc4716,
     /// X.509 SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER), and PKCS#1 `RSA PUBLIC KEY`.
     Spki,
+    /// ssh.com / Tectia `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` (RSA, DSA).
+    Sshcom,
+    /// PKCS#12 `.p12` / `.pfx` (read only).
+    Pkcs12,
+    /// X.509 certificates, PEM `CERTIFICATE` or DER: the subject public key (read only).
+    X509,
     /// OpenSSH `known_hosts` files (read only).
     KnownHosts,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 11] = [
         Format::Ppk,
         Format::OpenSsh,
         Format::Pkcs8,
@@ -35,6 +41,9 @@ impl Format {
         Format::Public,
         Format::Rfc4716,
         Format::Spki,
+        Format::Sshcom,
+        Format::Pkcs12,
+        Format::X509,
         Format::KnownHosts,
     ];
 
@@ -48,6 +57,9 @@ impl Format {
             Format::Public => "public",
             Format::Rfc4716 => "rfc4716",
             Format::Spki => "spki",
+            Format::Sshcom => "sshcom",
+            Format::Pkcs12 => "pkcs12",
+            Format::X509 => "x509",
             Format::KnownHosts => "known-hosts",
         }
     }
@@ -67,6 +79,9 @@ impl Format {
             Format::Public => "OpenSSH public key",
             Format::Rfc4716 => "RFC 4716 public key",
             Format::Spki => "SubjectPublicKeyInfo",
+            Format::Sshcom => "ssh.com private key",
+            Format::Pkcs12 => "PKCS#12",
+            Format::X509 => "X.509 certificate",
             Format::KnownHosts => "known_hosts",
         }
     }
@@ -75,22 +90,28 @@ impl Format {
     pub fn is_private(self) -> bool {
         matches!(
             self,
-            Format::Ppk | Format::OpenSsh | Format::Pkcs8 | Format::Pem
+            Format::Ppk
+                | Format::OpenSsh
+                | Format::Pkcs8
+                | Format::Pem
+                | Format::Sshcom
+                | Format::Pkcs12
         )
     }
 
-    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM and SPKI have
-    /// no field for one).
+    /// Whether files of this format carry a key comment (PKCS#8, traditional PEM, SPKI, PKCS#12
+    /// and X.509 have no field for one).
     pub fn holds_comment(self) -> bool {
         matches!(
             self,
-            Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+            Format::Ppk | Format::OpenSsh | Format::Sshcom | Format::Public | Format::Rfc4716
         )
     }
 
-    /// Whether keyconv writes this format (`--to`); `known-hosts` is read only.
+    /// Whether keyconv writes this format (`--to`); `known-hosts`, `pkcs12` and `x509` are read
+    /// only.
     pub fn is_writable(self) -> bool {
-        !matches!(self, Format::KnownHosts)
+        !matches!(self, Format::KnownHosts | Format::Pkcs12 | Format::X509)
     }
 }
 

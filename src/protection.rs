@@ -97,6 +97,8 @@ named_enum! {
         Pkcs12Pbe => "pkcs12-pbe",
         /// Traditional PEM's `Proc-Type: 4,ENCRYPTED` + `DEK-Info`.
         LegacyPem => "legacy-pem",
+        /// ssh.com / Tectia: unsalted MD5 key derivation, 3DES-CBC.
+        Sshcom => "sshcom",
     }
 }
 
@@ -104,7 +106,10 @@ impl Scheme {
     /// Whether the scheme's ciphers are spelled as SSH names them (`aes256-ctr`) rather than as
     /// OpenSSL does (`aes-256-ctr`).
     fn ssh_spelling(self) -> bool {
-        matches!(self, Scheme::OpenSsh | Scheme::PpkV2 | Scheme::PpkV3)
+        matches!(
+            self,
+            Scheme::OpenSsh | Scheme::PpkV2 | Scheme::PpkV3 | Scheme::Sshcom
+        )
     }
 }
 
@@ -141,6 +146,10 @@ pub enum Cipher {
     DesEdeCbc,
     /// Single DES in CBC mode.
     DesCbc,
+    /// RC2 with a 40-bit key in CBC mode (PKCS#12 PBE, `openssl pkcs12 -legacy` certificates).
+    Rc2x40Cbc,
+    /// RC2 with a 128-bit key in CBC mode (PKCS#12 PBE).
+    Rc2x128Cbc,
 }
 
 impl Cipher {
@@ -159,6 +168,8 @@ impl Cipher {
         Cipher::DesEde3Cbc,
         Cipher::DesEdeCbc,
         Cipher::DesCbc,
+        Cipher::Rc2x40Cbc,
+        Cipher::Rc2x128Cbc,
     ];
 
     /// OpenSSL's name: `aes-256-cbc`, `des-ede3-cbc`, `chacha20-poly1305`.
@@ -177,6 +188,8 @@ impl Cipher {
             Cipher::DesEde3Cbc => "des-ede3-cbc",
             Cipher::DesEdeCbc => "des-ede-cbc",
             Cipher::DesCbc => "des-cbc",
+            Cipher::Rc2x40Cbc => "rc2-40-cbc",
+            Cipher::Rc2x128Cbc => "rc2-128-cbc",
         }
     }
 
@@ -293,6 +306,10 @@ named_enum! {
         ShaAnd3KeyTripleDesCbc => "pbeWithSHAAnd3-KeyTripleDES-CBC",
         /// PKCS#12: SHA-1, two-key triple DES.
         ShaAnd2KeyTripleDesCbc => "pbeWithSHAAnd2-KeyTripleDES-CBC",
+        /// PKCS#12: SHA-1, 128-bit RC2.
+        ShaAnd128BitRc2Cbc => "pbeWithSHAAnd128BitRC2-CBC",
+        /// PKCS#12: SHA-1, 40-bit RC2 (`openssl pkcs12 -legacy` certificates).
+        ShaAnd40BitRc2Cbc => "pbewithSHAAnd40BitRC2-CBC",
     }
 }
 
@@ -346,6 +363,8 @@ pub enum Kdf {
     PpkSha1,
     /// Legacy PEM's `EVP_BytesToKey` with MD5 and one iteration, salted with the IV's first 8 bytes.
     OpensslMd5,
+    /// ssh.com's MD5 chain (`MD5(P) ‖ MD5(P ‖ MD5(P))`, unsalted, one iteration).
+    SshcomMd5,
     /// A PBES1 or PKCS#12 PBE scheme, named.
     Pbe {
         /// The scheme.
@@ -428,6 +447,7 @@ impl fmt::Display for Kdf {
             ),
             Kdf::PpkSha1 => f.write_str("ppk-v2 sha1 (unsalted)"),
             Kdf::OpensslMd5 => f.write_str("openssl md5 (EVP_BytesToKey, 1 iteration)"),
+            Kdf::SshcomMd5 => f.write_str("ssh.com md5 (unsalted, 1 iteration)"),
             Kdf::Pbe {
                 scheme,
                 iterations,
@@ -556,7 +576,7 @@ impl KdfLimits {
             Kdf::Pbe { iterations, .. } => {
                 self.check("PBE iterations", *iterations, MAX_PBE_ITERATIONS)
             }
-            Kdf::PpkSha1 | Kdf::OpensslMd5 => Ok(()),
+            Kdf::PpkSha1 | Kdf::OpensslMd5 | Kdf::SshcomMd5 => Ok(()),
         }
     }
 }

@@ -414,6 +414,60 @@ for f in known_hosts known_hosts-hashed; do
 done
 [[ "$(wc -l < known_hosts.fingerprints-sha256)" == 5 ]] || fail "known_hosts: expected 5 listed keys"
 grep -q '^|1|' known_hosts-hashed || fail "known_hosts-hashed: not hashed"
+# ---------------------------------------------------------------- ssh.com, PKCS#12, X.509
+# From the keys above: puttygen -O private-sshcom (RSA, DSA; clear and 3des-cbc), openssl pkcs12
+# -export (OpenSSL 3 default PBES2/AES-256 + HMAC-SHA-256 MAC, and -legacy: 3DES key, RC2-40
+# certificates, HMAC-SHA-1 MAC), key-only (-nocerts) and with a self-signed certificate from
+# openssl req -x509, and the certificates themselves as PEM and DER.
+for k in rsa-2048 dsa-1024; do
+    puttygen "$k.ppk3" -O private-sshcom -o "$k.sshcom" </dev/null
+    add "$k.sshcom" sshcom "$k" no - "$PGV -O private-sshcom"
+    puttygen "$k.ppk3" -O private-sshcom --new-passphrase "$D/passphrase" -o "$k.sshcom-3des" </dev/null
+    add "$k.sshcom-3des" sshcom "$k" yes passphrase "$PGV -O private-sshcom --new-passphrase"
+    if [[ "$VERIFY" == 1 ]]; then
+        for f in "$k.sshcom" "$k.sshcom-3des"; do
+            pf="$T/empty"; [[ "$f" == *-3des ]] && pf="$D/passphrase"
+            puttygen "$f" --old-passphrase "$pf" -L > "$T/chk.pub" </dev/null 2>"$T/err" || fail "$f: puttygen -L: $(cat "$T/err")"
+            cmp -s "$T/chk.pub" "$k.pub" || fail "$f: puttygen -L differs from $k.pub"
+        done
+        ssh-keygen -i -f "$k.sshcom" > "$T/chk.pem" 2>"$T/err" || fail "$k.sshcom: ssh-keygen -i: $(cat "$T/err")"
+        chmod 600 "$T/chk.pem"
+        [[ "$(ssh-keygen -y -f "$T/chk.pem" | awk '{print $1" "$2}')" == "$(two "$k.pub")" ]] || fail "$k.sshcom: ssh-keygen -i gives another key"
+    fi
+done
+for k in rsa-2048 ecdsa-256 ed25519; do
+    openssl req -x509 -new -key "$k.pkcs8" -subj /CN=test -days 3650 -out "$k.x509" 2>/dev/null
+    add "$k.x509" x509 "$k" no - "$OSV req -x509 -new -subj /CN=test"
+    openssl x509 -in "$k.x509" -outform DER -out "$k.x509-der"
+    add "$k.x509-der" x509 "$k" no - "$OSV x509 -outform DER"
+    openssl pkcs12 -export -inkey "$k.pkcs8" -in "$k.x509" -passout "file:$D/passphrase" -out "$k.pkcs12"
+    add "$k.pkcs12" pkcs12 "$k" yes passphrase "$OSV pkcs12 -export (key + certificate)"
+    openssl pkcs12 -export -nocerts -inkey "$k.pkcs8" -passout "file:$D/passphrase" -out "$k.pkcs12-nocert"
+    add "$k.pkcs12-nocert" pkcs12 "$k" yes passphrase "$OSV pkcs12 -export -nocerts"
+    openssl pkcs12 -export -legacy -inkey "$k.pkcs8" -in "$k.x509" -passout "file:$D/passphrase" -out "$k.pkcs12-legacy"
+    add "$k.pkcs12-legacy" pkcs12 "$k" yes passphrase "$OSV pkcs12 -export -legacy (3DES key, RC2-40 certificate, SHA-1 MAC)"
+    if [[ "$VERIFY" == 1 ]]; then
+        openssl x509 -in "$k.x509" -pubkey -noout | openssl pkey -pubin -outform DER -out "$T/chk.der"
+        cmp -s "$T/chk.der" "$k.spki-der" || fail "$k.x509: certificate key differs from $k.spki-der"
+        for f in "$k.pkcs12" "$k.pkcs12-nocert" "$k.pkcs12-legacy"; do
+            lg=(); [[ "$f" == *-legacy ]] && lg=(-legacy)
+            openssl pkcs12 "${lg[@]}" -in "$f" -nocerts -nodes -passin "file:$D/passphrase" 2>/dev/null \
+                | openssl pkey -pubout -outform DER -out "$T/chk.der" || fail "$f: openssl pkcs12 cannot read it"
+            cmp -s "$T/chk.der" "$k.spki-der" || fail "$f: key differs from $k.spki-der"
+            openssl pkcs12 "${lg[@]}" -in "$f" -nokeys -passin pass:wrong >/dev/null 2>&1 && fail "$f: opens with a wrong passphrase"
+        done
+    fi
+done
+
+# PBMAC1 (RFC 9579): OpenSSL 3.0 cannot write it, so the MAC of the default file is replaced by a
+# PBKDF2-HMAC-SHA-256 + HMAC-SHA-256 one computed by python's hashlib/hmac (pkcs12_pbmac1.py).
+python3 "$D/pkcs12_pbmac1.py" rsa-2048.pkcs12 rsa-2048.pkcs12-pbmac1 "$D/passphrase" 2048
+add rsa-2048.pkcs12-pbmac1 pkcs12 rsa-2048 yes passphrase "$OSV pkcs12 -export + PBMAC1 MAC (pkcs12_pbmac1.py)"
+if [[ "$VERIFY" == 1 ]]; then
+    openssl pkcs12 -in rsa-2048.pkcs12-pbmac1 -nomacver -nocerts -nodes -passin "file:$D/passphrase" 2>/dev/null \
+        | openssl pkey -pubout -outform DER -out "$T/chk.der" || fail "rsa-2048.pkcs12-pbmac1: openssl cannot read it"
+    cmp -s "$T/chk.der" rsa-2048.spki-der || fail "rsa-2048.pkcs12-pbmac1: key differs"
+fi
 
 # ---------------------------------------------------------------- manifest
 {
@@ -429,5 +483,6 @@ puttygen "$T/other-ed25519" -O private -o "$T/other-ed25519.ppk" </dev/null
 ssh-keygen -q -t rsa -b 2048 -N '' -C other@keyconv-test -f "$T/other-rsa-2048"
 puttygen "$T/other-rsa-2048" -O private -o "$T/other-rsa-2048.ppk" </dev/null
 python3 "$D/make_invalid.py" "$D" "$T/other-ed25519.ppk" "$T/other-rsa-2048.ppk"
+python3 "$D/make_invalid_formats.py" "$D"
 
 echo "generate.sh: $(($(wc -l < manifest.tsv) - 1)) key files, $(ls invalid | wc -l) invalid files, $(du -sh . | cut -f1) total" >&2

@@ -17,6 +17,7 @@ fn refuses(target: Format, key: &str) -> bool {
     match target {
         Format::OpenSsh => key == "ed448",
         Format::Pem => eddsa,
+        Format::Sshcom => !(key.starts_with("rsa") || key.starts_with("dsa")),
         _ => false,
     }
 }
@@ -44,7 +45,7 @@ fn cheap(format: Format) -> Target {
 fn carries_comment(format: Format) -> bool {
     matches!(
         format,
-        Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716
+        Format::Ppk | Format::OpenSsh | Format::Public | Format::Rfc4716 | Format::Sshcom
     )
 }
 

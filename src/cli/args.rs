@@ -273,7 +273,7 @@ fn parse_private_format(s: &str) -> Result<Format, String> {
     match parse_format(s)? {
         f if f.is_private() => Ok(f),
         _ => Err(format!(
-            "{s} is not a private key format: use ppk, openssh, pkcs8 or pem"
+            "{s} is not a private key format: use ppk, openssh, pkcs8, pem or sshcom"
         )),
     }
 }

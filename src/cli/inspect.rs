@@ -84,6 +84,7 @@ fn kdf_json(kdf: &Kdf) -> Value {
         }),
         Kdf::PpkSha1 => json!({"name": "ppk-v2-sha1"}),
         Kdf::OpensslMd5 => json!({"name": "openssl-md5", "iterations": 1}),
+        Kdf::SshcomMd5 => json!({"name": "sshcom-md5", "iterations": 1}),
         Kdf::Pbe {
             scheme,
             iterations,

@@ -147,6 +147,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads one value that must have `tag`; returns its whole encoding (tag, length, contents),
+    /// for structures kept as DER (a certificate's SubjectPublicKeyInfo, a MAC's input).
+    pub(crate) fn expect_encoded(&mut self, tag: u8, what: &str) -> Result<&'a [u8]> {
+        let start = self.offset;
+        self.expect(tag, what)?;
+        self.input
+            .get(start..self.offset)
+            .ok_or_else(|| self.error(format!("{what} is truncated")))
+    }
+
     /// Reads a value with `tag` if it comes next.
     pub(crate) fn optional(&mut self, tag: u8, what: &str) -> Result<Option<Reader<'a>>> {
         if self.peek_tag() == Some(tag) {

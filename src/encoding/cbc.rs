@@ -1,5 +1,6 @@
 //! CBC encryption with PKCS#7 padding (RFC 5652 §6.3), as PKCS#5 (PBES1/PBES2), PKCS#12 PBE and
-//! legacy PEM (`DEK-Info`) use it, for AES, DES-EDE3, two-key DES-EDE and single DES.
+//! legacy PEM (`DEK-Info`) use it, for AES, DES-EDE3, two-key DES-EDE, single DES and RC2 (40- and
+//! 128-bit keys, as PKCS#12's legacy PBE schemes use it).
 //!
 //! The padding is checked in constant time; a wrong key shows up as bad padding (or, one time in
 //! about 256, as garbage that the caller's structure check rejects).
@@ -23,6 +24,10 @@ pub(crate) enum CbcCipher {
     DesEde2,
     /// Single DES.
     Des,
+    /// RC2 with a 40-bit key (`pbewithSHAAnd40BitRC2-CBC`, `openssl pkcs12 -legacy` certificates).
+    Rc2x40,
+    /// RC2 with a 128-bit key.
+    Rc2x128,
 }
 
 /// Why CBC decryption failed.
@@ -39,7 +44,8 @@ impl CbcCipher {
     /// The key length in bytes.
     pub(crate) fn key_len(self) -> usize {
         match self {
-            CbcCipher::Aes128 | CbcCipher::DesEde2 => 16,
+            CbcCipher::Aes128 | CbcCipher::DesEde2 | CbcCipher::Rc2x128 => 16,
+            CbcCipher::Rc2x40 => 5,
             CbcCipher::Aes192 | CbcCipher::DesEde3 => 24,
             CbcCipher::Aes256 => 32,
             CbcCipher::Des => 8,
@@ -50,7 +56,11 @@ impl CbcCipher {
     pub(crate) fn block_len(self) -> usize {
         match self {
             CbcCipher::Aes128 | CbcCipher::Aes192 | CbcCipher::Aes256 => 16,
-            CbcCipher::DesEde3 | CbcCipher::DesEde2 | CbcCipher::Des => 8,
+            CbcCipher::DesEde3
+            | CbcCipher::DesEde2
+            | CbcCipher::Des
+            | CbcCipher::Rc2x40
+            | CbcCipher::Rc2x128 => 8,
         }
     }
 
@@ -63,6 +73,8 @@ impl CbcCipher {
             CbcCipher::DesEde3 => "des-ede3-cbc",
             CbcCipher::DesEde2 => "des-ede-cbc",
             CbcCipher::Des => "des-cbc",
+            CbcCipher::Rc2x40 => "rc2-40-cbc",
+            CbcCipher::Rc2x128 => "rc2-128-cbc",
         }
     }
 
@@ -80,6 +92,7 @@ impl CbcCipher {
             CbcCipher::DesEde3 => decrypt::<des::TdesEde3>(key, iv, data),
             CbcCipher::DesEde2 => decrypt::<des::TdesEde2>(key, iv, data),
             CbcCipher::Des => decrypt::<des::Des>(key, iv, data),
+            CbcCipher::Rc2x40 | CbcCipher::Rc2x128 => decrypt::<rc2::Rc2>(key, iv, data),
         }
     }
 
@@ -92,6 +105,7 @@ impl CbcCipher {
             CbcCipher::DesEde3 => encrypt::<des::TdesEde3>(key, iv, plaintext),
             CbcCipher::DesEde2 => encrypt::<des::TdesEde2>(key, iv, plaintext),
             CbcCipher::Des => encrypt::<des::Des>(key, iv, plaintext),
+            CbcCipher::Rc2x40 | CbcCipher::Rc2x128 => encrypt::<rc2::Rc2>(key, iv, plaintext),
         }
     }
 }
@@ -185,6 +199,8 @@ mod tests {
             CbcCipher::DesEde3,
             CbcCipher::DesEde2,
             CbcCipher::Des,
+            CbcCipher::Rc2x40,
+            CbcCipher::Rc2x128,
         ] {
             let key = vec![0x42; cipher.key_len()];
             let iv = vec![0x24; cipher.block_len()];

@@ -48,6 +48,45 @@ mod pbes;
 
 use pbes::Scheme;
 
+/// The password-based encryption PKCS#12 shares with PKCS#8: the same AlgorithmIdentifiers
+/// protect its key bags and encrypted safes, and its MAC key comes from the PKCS#12 KDF.
+pub(crate) mod pbe {
+    use zeroize::Zeroizing;
+
+    use crate::encoding::asn1::Reader;
+    use crate::error::Result;
+    use crate::protection::{KdfLimits, Protection};
+
+    pub(crate) use super::kdf::{Pbkdf2Prf, Pkcs12Purpose, pkcs12_kdf, pkcs12_password};
+
+    /// An encryption scheme (an `AlgorithmIdentifier` of PBES2, PBES1 or a PKCS#12 PBE).
+    #[derive(Clone, Debug)]
+    pub(crate) struct Scheme(super::pbes::Scheme);
+
+    impl Scheme {
+        /// Reads the AlgorithmIdentifier.
+        pub(crate) fn read(r: &mut Reader<'_>) -> Result<Scheme> {
+            super::pbes::Scheme::read(r).map(Scheme)
+        }
+
+        /// The protection, as `inspect` and the FIPS rules see it.
+        pub(crate) fn protection(&self) -> Protection {
+            self.0.protection()
+        }
+
+        /// Decrypts `data`, checking the KDF's work against `limits` first; bad padding is
+        /// an incorrect passphrase.
+        pub(crate) fn decrypt(
+            &self,
+            passphrase: &[u8],
+            limits: &KdfLimits,
+            data: &[u8],
+        ) -> Result<Zeroizing<Vec<u8>>> {
+            self.0.decrypt(passphrase, limits, data)
+        }
+    }
+}
+
 const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
 const ID_DSA: &str = "1.2.840.10040.4.1";

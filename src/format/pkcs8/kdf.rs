@@ -3,15 +3,16 @@
 //! (RFC 7292 appendix B.2) for the PKCS#12 PBE schemes. Callers check the work against
 //! [`KdfLimits`](crate::protection::KdfLimits) first.
 
-use sha1::Digest as _;
+use sha1::Digest;
+use sha1::digest::block_api::BlockSizeUser;
 use zeroize::Zeroizing;
 
 /// The PRF of PBKDF2 (RFC 8018 appendix B.1), as this module calls it.
-pub(super) use crate::protection::Prf as Pbkdf2Prf;
+pub(crate) use crate::protection::Prf as Pbkdf2Prf;
 
 impl Pbkdf2Prf {
     /// The OID of the HMAC algorithm.
-    pub(super) fn oid(self) -> &'static str {
+    pub(crate) fn oid(self) -> &'static str {
         match self {
             Pbkdf2Prf::HmacSha1 => "1.2.840.113549.2.7",
             Pbkdf2Prf::HmacSha224 => "1.2.840.113549.2.8",
@@ -23,13 +24,13 @@ impl Pbkdf2Prf {
         }
     }
 
-    pub(super) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
+    pub(crate) fn from_oid(oid: &str) -> Option<Pbkdf2Prf> {
         Pbkdf2Prf::ALL.iter().copied().find(|p| p.oid() == oid)
     }
 
     /// PBKDF2 into `out`. HMAC-SHA-256 (the default, and what FIPS wants) runs on SHA-256's
     /// bare compression function ([`pbkdf2_hmac_sha256`]); the other PRFs use the `pbkdf2` crate.
-    pub(super) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+    pub(crate) fn derive(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
         use pbkdf2::pbkdf2_hmac;
         match self {
             Pbkdf2Prf::HmacSha1 => pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
@@ -172,14 +173,15 @@ pub(super) fn pbkdf1(
 
 /// The purpose byte of the PKCS#12 KDF.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Pkcs12Purpose {
+pub(crate) enum Pkcs12Purpose {
     Key = 1,
     Iv = 2,
+    Mac = 3,
 }
 
 /// A passphrase as PKCS#12 wants it: a BMPString (UTF-16 big-endian) with a terminating NUL.
 /// Bytes that are not UTF-8 are taken as ISO-8859-1, as OpenSSL does.
-pub(super) fn pkcs12_password(passphrase: &[u8]) -> Zeroizing<Vec<u8>> {
+pub(crate) fn pkcs12_password(passphrase: &[u8]) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(passphrase.len() * 2 + 2));
     match std::str::from_utf8(passphrase) {
         Ok(text) => {
@@ -197,41 +199,43 @@ pub(super) fn pkcs12_password(passphrase: &[u8]) -> Zeroizing<Vec<u8>> {
     out
 }
 
-/// The PKCS#12 KDF with SHA-1 (RFC 7292 B.2): `len` bytes for `purpose`.
-pub(super) fn pkcs12_kdf(
+/// The PKCS#12 KDF (RFC 7292 B.2) over the hash `D` (SHA-1 for the PBE schemes, also SHA-2 for
+/// MACs): `len` bytes for `purpose`.
+pub(crate) fn pkcs12_kdf<D: Digest + BlockSizeUser>(
     bmp_password: &[u8],
     salt: &[u8],
     purpose: Pkcs12Purpose,
     iterations: u32,
     len: usize,
 ) -> Zeroizing<Vec<u8>> {
-    const V: usize = 64; // SHA-1 block size
+    let v = D::block_size();
     let fill = |src: &[u8]| -> Vec<u8> {
-        let len = V * src.len().div_ceil(V);
+        let len = v * src.len().div_ceil(v);
         src.iter().cycle().take(len).copied().collect()
     };
-    let d = [purpose as u8; V];
+    let d = vec![purpose as u8; v];
     let mut i_buf = Zeroizing::new(fill(salt));
     i_buf.extend_from_slice(&Zeroizing::new(fill(bmp_password)));
-    let mut out = Zeroizing::new(Vec::with_capacity(len + 20));
+    let mut out = Zeroizing::new(Vec::with_capacity(len + <D as Digest>::output_size()));
     loop {
         let mut a = Zeroizing::new(
-            sha1::Sha1::new()
-                .chain_update(d)
+            D::new()
+                .chain_update(&d)
                 .chain_update(&*i_buf)
-                .finalize(),
+                .finalize()
+                .to_vec(),
         );
         for _ in 1..iterations {
-            *a = sha1::Sha1::digest(*a);
+            *a = D::digest(&*a).to_vec();
         }
-        out.extend_from_slice(&a[..]);
+        out.extend_from_slice(&a);
         if out.len() >= len {
             out.truncate(len);
             return out;
         }
         // Iⱼ = (Iⱼ + B + 1) mod 2^(8v), where B is A repeated to v bytes.
-        let b: Zeroizing<Vec<u8>> = Zeroizing::new(a.iter().cycle().take(V).copied().collect());
-        for chunk in i_buf.chunks_mut(V) {
+        let b: Zeroizing<Vec<u8>> = Zeroizing::new(a.iter().cycle().take(v).copied().collect());
+        for chunk in i_buf.chunks_mut(v) {
             let mut carry = 1u16;
             for (x, y) in chunk.iter_mut().rev().zip(b.iter().rev()) {
                 let sum = u16::from(*x) + u16::from(*y) + carry;
@@ -286,17 +290,17 @@ mod tests {
         // (password "smeg", salt 0A58CF64530D823F, 1 iteration).
         let pass = pkcs12_password(b"smeg");
         let salt = hex::decode("0A58CF64530D823F").unwrap();
-        let key = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Key, 1, 24);
+        let key = pkcs12_kdf::<sha1::Sha1>(&pass, &salt, Pkcs12Purpose::Key, 1, 24);
         assert_eq!(
             hex::encode_upper(&*key),
             "8AAAE6297B6CB04642AB5B077851284EB7128F1A2A7FBCA3"
         );
-        let iv = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Iv, 1, 8);
+        let iv = pkcs12_kdf::<sha1::Sha1>(&pass, &salt, Pkcs12Purpose::Iv, 1, 8);
         assert_eq!(hex::encode_upper(&*iv), "79993DFE048D3B76");
         // Password "queeg", salt 1682C0FC5B3F7EC5, 1000 iterations.
         let pass = pkcs12_password(b"queeg");
         let salt = hex::decode("1682C0FC5B3F7EC5").unwrap();
-        let key = pkcs12_kdf(&pass, &salt, Pkcs12Purpose::Key, 1000, 24);
+        let key = pkcs12_kdf::<sha1::Sha1>(&pass, &salt, Pkcs12Purpose::Key, 1000, 24);
         assert_eq!(
             hex::encode_upper(&*key),
             "483DD6E919D7DE2E8E648BA8F862F3FBFBDC2BCB2C02957F"

@@ -125,7 +125,7 @@ const PBES1_SCHEMES: [(&str, PbeScheme, Pbkdf1Hash); 2] = [
 ];
 
 /// The PKCS#12 PBE schemes with a cipher keyconv has (RFC 7292 appendix C).
-const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 2] = [
+const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 4] = [
     (
         "1.2.840.113549.1.12.1.3",
         PbeScheme::ShaAnd3KeyTripleDesCbc,
@@ -135,6 +135,16 @@ const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 2] = [
         "1.2.840.113549.1.12.1.4",
         PbeScheme::ShaAnd2KeyTripleDesCbc,
         CbcCipher::DesEde2,
+    ),
+    (
+        "1.2.840.113549.1.12.1.5",
+        PbeScheme::ShaAnd128BitRc2Cbc,
+        CbcCipher::Rc2x128,
+    ),
+    (
+        "1.2.840.113549.1.12.1.6",
+        PbeScheme::ShaAnd40BitRc2Cbc,
+        CbcCipher::Rc2x40,
     ),
 ];
 
@@ -147,8 +157,6 @@ fn unsupported_name(oid: &str) -> Option<&'static str> {
         "1.2.840.113549.1.5.11" => "pbeWithSHA1AndRC2-CBC",
         "1.2.840.113549.1.12.1.1" => "pbeWithSHAAnd128BitRC4",
         "1.2.840.113549.1.12.1.2" => "pbeWithSHAAnd40BitRC4",
-        "1.2.840.113549.1.12.1.5" => "pbeWithSHAAnd128BitRC2-CBC",
-        "1.2.840.113549.1.12.1.6" => "pbewithSHAAnd40BitRC2-CBC",
         "1.2.840.113549.3.2" => "rc2-cbc",
         "1.2.840.113549.3.9" => "rc5-cbc",
         _ => return None,
@@ -326,8 +334,20 @@ impl Scheme {
             } => {
                 let password = kdf::pkcs12_password(passphrase);
                 let n = rounds(*iterations)?;
-                let key = kdf::pkcs12_kdf(&password, salt, Pkcs12Purpose::Key, n, cipher.key_len());
-                let iv = kdf::pkcs12_kdf(&password, salt, Pkcs12Purpose::Iv, n, cipher.block_len());
+                let key = kdf::pkcs12_kdf::<sha1::Sha1>(
+                    &password,
+                    salt,
+                    Pkcs12Purpose::Key,
+                    n,
+                    cipher.key_len(),
+                );
+                let iv = kdf::pkcs12_kdf::<sha1::Sha1>(
+                    &password,
+                    salt,
+                    Pkcs12Purpose::Iv,
+                    n,
+                    cipher.block_len(),
+                );
                 cbc_decrypt(*cipher, &key, &iv, data)
             }
         }
