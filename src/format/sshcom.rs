@@ -420,7 +420,8 @@ mod tests {
         assert_eq!(w.as_bytes(), &[0, 0, 0, 9, 1, 0xff]);
         let mut r = Reader::new(w.as_bytes(), Format::Sshcom);
         assert_eq!(mpint(&mut r, "x").unwrap(), &[1, 0xff]);
-        let mut r = Reader::new(&[0, 0, 0, 8, 1, 0xff], Format::Sshcom);
+        // 4 bits declared, one byte read, and that byte has 8 significant bits.
+        let mut r = Reader::new(&[0, 0, 0, 4, 0xff], Format::Sshcom);
         assert!(mpint(&mut r, "x").is_err(), "more bits than declared");
         let mut r = Reader::new(&[0xff, 0xff, 0xff, 0xff, 1], Format::Sshcom);
         assert!(mpint(&mut r, "x").is_err(), "truncated");
