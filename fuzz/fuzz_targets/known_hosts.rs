@@ -7,7 +7,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         for (_, host) in keyconv::format::public::known_hosts::lines(text) {
             if let Ok(host) = host {
-                let _ = host.listed_key().fingerprint_line(keyconv::FingerprintHash::Md5);
+                let _ = host
+                    .listed_key()
+                    .fingerprint_line(keyconv::FingerprintHash::Md5);
             }
         }
     }
