@@ -40,16 +40,26 @@ impl Format {
         if let Some(format) = detect_der(input) {
             return Ok(format);
         }
-        if let Some(repaired) = paste::repair(input)? {
-            return detect_text(&repaired.text);
-        }
-        match text::decode(input) {
+        let as_it_stands = match text::decode(input) {
             Ok(text) => detect_text(&text),
             // Not text as a whole (binary garbage after an END line, say): the format is still
             // what its armour says, and its decoder reports what is wrong. A .ppk comment
             // may also be in a legacy code page (old Windows PuTTY).
             Err(_) => detect_text(&String::from_utf8_lossy(input)),
+        };
+        // A line-based format is what it says whatever its comments quote (a key comment may
+        // hold `-----BEGIN …`); only armour, or what is no key file as it stands, can be a
+        // mangled paste.
+        if let Ok(
+            Format::Public | Format::KnownHosts | Format::Ppk | Format::Rfc4716 | Format::Sshcom,
+        ) = as_it_stands
+        {
+            return as_it_stands;
         }
+        if let Some(repaired) = paste::repair(input)? {
+            return detect_text(&repaired.text);
+        }
+        as_it_stands
     }
 }
 
@@ -657,6 +667,28 @@ mod tests {
         ));
         assert!(Format::detect(b"").is_err());
         assert!(Format::detect(b"\x30\x03\x02\x01\x00").is_err());
+    }
+
+    /// Found by the roundtrip fuzzer: a key whose comment quotes an armour line was written as a
+    /// public line that keyconv then read as a mangled paste and refused.
+    #[test]
+    fn a_comment_quoting_armour_is_not_a_paste() {
+        let mut key = PrivateKey::generate(crate::key::KeySpec::Ed25519, "").unwrap();
+        for comment in [
+            "me-----BEGIN EC PRIVATE KEY----- x",
+            "\"-----BEGIN EC PRIVATE KEY----- x\\n",
+        ] {
+            key.set_comment(comment);
+            let line = encode_public(key.public_key(), Format::Public).unwrap();
+            assert_eq!(Format::detect(line.as_bytes()).unwrap(), Format::Public);
+            let read = KeyFile::decode(line.as_bytes()).unwrap().public_keys();
+            assert_eq!(read.first().map(|k| k.comment()), Some(comment));
+            let ppk = encode_private(&key, &Target::Ppk(Default::default()), None).unwrap();
+            let back = KeyFile::decode(&ppk)
+                .unwrap()
+                .private_key(None, &KdfLimits::default());
+            assert_eq!(back.unwrap().public_key().comment(), comment);
+        }
     }
 
     #[test]
