@@ -177,8 +177,32 @@ pub fn root(what: &str) -> bool {
 
 /// A fresh temporary directory whose every ancestor only root can write (not under the
 /// world-writable /tmp): where sshd's StrictModes accept a keys file of another user.
+#[cfg(unix)]
 pub fn root_owned_tempdir() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir")
+    // By its real path (the target directory may be a link into a build cache), under the first
+    // base whose every directory up to `/` is root's and writable by nobody else: wherever the
+    // checkout is (a clone under /tmp, say), one of these is.
+    let bases = [
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        std::path::PathBuf::from("/var/cache/keyconv-tests"),
+        std::path::PathBuf::from("/run/keyconv-tests"),
+    ];
+    for base in bases {
+        let _ = std::fs::create_dir_all(&base);
+        let Ok(base) = base.canonicalize() else {
+            continue;
+        };
+        let secure = base.ancestors().all(|d| {
+            std::fs::metadata(d).is_ok_and(|m| {
+                std::os::unix::fs::MetadataExt::uid(&m) == 0
+                    && std::os::unix::fs::MetadataExt::mode(&m) & 0o022 == 0
+            })
+        });
+        if secure {
+            return tempfile::tempdir_in(&base).expect("tempdir");
+        }
+    }
+    panic!("no directory whose every parent is root's and writable by nobody else")
 }
 
 /// `line` (`ssh-rsa BASE64 COMMENT`) with a needless leading zero byte before the modulus.
