@@ -64,7 +64,9 @@ impl Choice {
                 fips: true,
                 ..plain(Target::Pkcs8(Default::default()))
             }),
-            other => Format::from_name(other).and_then(Target::default_for).map(plain),
+            other => Format::from_name(other)
+                .and_then(Target::default_for)
+                .map(plain),
         }
     }
 
