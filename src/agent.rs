@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::key::{KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData};
+use crate::key::{KeyType, PrivateKey, PublicKey};
 
 const SSH_AGENT_FAILURE: u8 = 5;
 const SSH_AGENT_SUCCESS: u8 = 6;
@@ -89,42 +89,13 @@ pub fn add_identity_message(
     } else {
         SSH_AGENTC_ADD_IDENTITY
     });
-    w.string(key.key_type().ssh_name().as_bytes());
-    match (key.public_key().data(), key.secret()) {
-        (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) => {
-            w.mpint(n)
-                .mpint(e)
-                .mpint(d.as_bytes())
-                .mpint(iqmp.as_bytes())
-                .mpint(p.as_bytes())
-                .mpint(q.as_bytes());
-        }
-        (PublicKeyData::Dsa { p, q, g, y }, SecretKeyData::Dsa { x }) => {
-            w.mpint(p).mpint(q).mpint(g).mpint(y).mpint(x.as_bytes());
-        }
-        (PublicKeyData::Ecdsa { curve, point }, SecretKeyData::Ecdsa { d }) => {
-            w.string(curve.ssh_name().as_bytes())
-                .string(point)
-                .mpint(d.as_bytes());
-        }
-        (PublicKeyData::Ed25519(pk), SecretKeyData::Ed25519(seed)) => {
-            let mut both = Zeroizing::new(Vec::with_capacity(64));
-            both.extend_from_slice(seed.as_bytes());
-            both.extend_from_slice(pk);
-            w.string(pk).string(&both);
-        }
-        _ if key.key_type() == KeyType::Ed448 => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(
-                "ssh-ed448: the ssh-agent protocol has no Ed448 keys".into(),
-            ))
-            .with_hint("use an Ed25519, ECDSA or RSA key with ssh-agent"));
-        }
-        _ => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(
-                key.key_type().ssh_name().into(),
-            )));
-        }
+    if key.key_type() == KeyType::Ed448 {
+        return Err(Error::new(ErrorKind::UnsupportedKeyType(
+            "ssh-ed448: the ssh-agent protocol has no Ed448 keys".into(),
+        ))
+        .with_hint("use an Ed25519, ECDSA or RSA key with ssh-agent"));
     }
+    crate::format::openssh::write_private_fields(&mut w, key)?;
     w.string(key.comment().as_bytes());
     if let Some(seconds) = constraints.lifetime {
         w.u8(SSH_AGENT_CONSTRAIN_LIFETIME).u32(seconds);

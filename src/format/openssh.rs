@@ -558,6 +558,19 @@ fn encode_with(
 fn write_section(key: &PrivateKey, checkint: u32, block: usize) -> Result<Zeroizing<Vec<u8>>> {
     let mut w = Writer::new();
     w.u32(checkint).u32(checkint);
+    write_private_fields(&mut w, key)?;
+    w.string(key.comment().as_bytes());
+    let mut pad = 0u8;
+    while !w.len().is_multiple_of(block) {
+        pad += 1;
+        w.u8(pad);
+    }
+    Ok(w.into_bytes())
+}
+
+/// Writes `key`'s type name and private fields as OpenSSH's private section lays them out, which
+/// is also what an ssh-agent `ADD_IDENTITY` message carries (draft-miller-ssh-agent §3.2).
+pub(crate) fn write_private_fields(w: &mut Writer, key: &PrivateKey) -> Result<()> {
     w.string(key.key_type().ssh_name().as_bytes());
     match (key.public_key().data(), key.secret()) {
         (PublicKeyData::Rsa { e, n }, SecretKeyData::Rsa { d, p, q, iqmp }) => {
@@ -577,7 +590,9 @@ fn write_section(key: &PrivateKey, checkint: u32, block: usize) -> Result<Zeroiz
                 .mpint(d.as_bytes());
         }
         (PublicKeyData::Ed25519(pk), SecretKeyData::Ed25519(seed)) => {
-            let mut both = Zeroizing::new(seed.as_bytes().to_vec());
+            // Sized up front: a reallocation would leave a copy of the seed in freed memory.
+            let mut both = Zeroizing::new(Vec::with_capacity(64));
+            both.extend_from_slice(seed.as_bytes());
             both.extend_from_slice(pk);
             w.string(pk).string(&both);
         }
@@ -587,13 +602,7 @@ fn write_section(key: &PrivateKey, checkint: u32, block: usize) -> Result<Zeroiz
             )));
         }
     }
-    w.string(key.comment().as_bytes());
-    let mut pad = 0u8;
-    while !w.len().is_multiple_of(block) {
-        pad += 1;
-        w.u8(pad);
-    }
-    Ok(w.into_bytes())
+    Ok(())
 }
 
 #[cfg(test)]
