@@ -655,6 +655,66 @@ fn write_side_kdf_parameters_obey_the_read_limits() {
     assert_eq!(o.status.code(), Some(1), "{o:?}");
 }
 
+/// A name given on the command line that is not UTF-8 is opened by its real name in every
+/// command that takes file names (keyconv 0.1 took argv names as `String`s: clap refused them,
+/// "invalid UTF-8 was detected", exit 2), and shown lossily, escaped.
+#[test]
+fn argv_names_that_are_not_utf8_open_in_every_command() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir();
+    let odd = |tail: &[u8]| {
+        let mut name = b"key-\xff".to_vec();
+        name.extend_from_slice(tail);
+        dir.path().join(std::ffi::OsStr::from_bytes(&name))
+    };
+    let private = odd(b"");
+    let public = odd(b".pub");
+    std::fs::copy(td("ed25519.openssh"), &private).unwrap();
+    std::fs::copy(td("ed25519.pub"), &public).unwrap();
+    let reference = std::fs::read_to_string(td("ed25519.pub")).unwrap();
+    let fingerprint = std::fs::read_to_string(td("ed25519.fingerprint-sha256")).unwrap();
+    let sha256 = fingerprint.split_whitespace().nth(1).unwrap().to_owned();
+    let ok = |o: &std::process::Output, what: &str| {
+        assert!(o.status.success(), "{what}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+
+    let out = odd(b".ppk");
+    let o = run(keyconv()
+        .arg("convert")
+        .arg(&private)
+        .args(["--to", "ppk", "--no-passphrase", "-o"])
+        .arg(&out)
+        .stdin(Stdio::null()));
+    ok(&o, "convert");
+    let o = run(keyconv().arg("public").arg(&out).stdin(Stdio::null()));
+    assert_eq!(ok(&o, "public of the converted file"), reference);
+
+    let o = run(keyconv().arg("public").arg(&private).stdin(Stdio::null()));
+    assert_eq!(ok(&o, "public"), reference);
+    let o = run(keyconv().arg("fingerprint").arg(&public).stdin(Stdio::null()));
+    assert!(ok(&o, "fingerprint").contains(&sha256), "{o:?}");
+    let o = run(keyconv().args(["inspect", "--json"]).arg(&private).stdin(Stdio::null()));
+    assert!(ok(&o, "inspect").contains(&sha256), "{o:?}");
+    let o = run(keyconv().arg("fips-check").arg(&private).stdin(Stdio::null()));
+    let stdout = ok(&o, "fips-check");
+    assert!(stdout.contains("key-\u{fffd}: compliant"), "{stdout}");
+
+    let o = run(keyconv()
+        .arg("edit")
+        .arg(&private)
+        .args(["--comment", "renamed"])
+        .stdin(Stdio::null()));
+    ok(&o, "edit");
+    let o = run(keyconv().arg("public").arg(&private).stdin(Stdio::null()));
+    assert!(ok(&o, "public after edit").ends_with(" renamed\n"), "{o:?}");
+
+    let keys = dir.path().join("authorized_keys");
+    let o = run(&mut ak(&[os("add"), public.as_os_str()], &keys));
+    ok(&o, "authorized-keys add");
+    assert_eq!(std::fs::read_to_string(&keys).unwrap(), reference);
+}
+
 /// A file whose name is not UTF-8, found by `fips-check -r`, is opened by its real name and
 /// judged (keyconv 0.1 reopened a lossy copy of the name: "no such file", exit 2); a name with
 /// escape characters reaches the terminal escaped, in every notice.
