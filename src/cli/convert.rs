@@ -73,8 +73,8 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             Some(explicit) => explicit,
             None => input_passphrase,
         };
-        let target = protect::target(format, &args.protection, passphrase.as_ref())?;
-        protect::check_write_limits(&target, passphrase.as_ref(), limits)?;
+        let mut target = protect::target(format, &args.protection, passphrase.as_ref())?;
+        protect::check_write_limits(&mut target, passphrase.as_ref(), limits)?;
         if args.fips {
             fips_policy::preflight(
                 &input.name,

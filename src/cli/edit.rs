@@ -135,7 +135,9 @@ fn edit(
         None => old_passphrase,
     };
     let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    let (target, notice) = same_protection(file.format(), &protection, bytes, encrypted)?;
+    let (mut target, notice) = same_protection(file.format(), &protection, bytes, encrypted)?;
+    // The file's own parameters were read within `limits`, so they are written within them.
+    target.set_limits(limits);
     if let Some(notice) = notice {
         say!("keyconv: {}: {notice}", printable(name));
     }
@@ -227,7 +229,7 @@ pub(crate) fn same_protection(
                 memory_kib: *memory_kib,
                 passes: *passes,
                 parallelism: *parallelism,
-                salt: None,
+                ..Argon2Options::default()
             });
         }
         (Target::Ppk(o), Kdf::PpkSha1) => *o = PpkOptions::V2,
