@@ -469,6 +469,10 @@ if [[ "$VERIFY" == 1 ]]; then
     cmp -s "$T/chk.der" rsa-2048.spki-der || fail "rsa-2048.pkcs12-pbmac1: key differs"
 fi
 
+# ---------------------------------------------------------------- OpenSSH certificates
+# testdata/cert/: ssh-keygen -s over the keys above, and puttygen --certificate PPKs.
+bash "$D/certificates.sh"
+
 # ---------------------------------------------------------------- manifest
 {
     printf 'file\tformat\tkey\tencrypted\tpassphrase_file\tmaker\n'

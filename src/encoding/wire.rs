@@ -25,6 +25,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A reader over `input` (a structure nested in this one) whose errors name the same format.
+    pub(crate) fn nested(&self, input: &'a [u8]) -> Reader<'a> {
+        Reader::new(input, self.format)
+    }
+
     /// A malformed-input error at the current offset.
     pub(crate) fn error(&self, what: impl Into<String>) -> Error {
         Error::malformed_at(self.format, what, Location::Offset(self.offset))

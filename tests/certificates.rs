@@ -1,0 +1,205 @@
+//! OpenSSH certificates (`*-cert-v01@openssh.com`, testdata/cert/ made by `ssh-keygen -s` and
+//! `puttygen --certificate`): `inspect` shows every field `ssh-keygen -L` shows, the FIPS
+//! assessment judges the CA key too, and PPKs carrying a certificate convert.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use common::{
+    certificates, certified_ppks, have_tool, keyconv, run, ssh_keygen_cert_lines, testdata,
+};
+
+/// The certificate block of `keyconv inspect` (text), one trimmed line per field or item.
+fn inspect_cert_lines(file: &Path, tz: &str) -> Vec<String> {
+    let out = run(keyconv()
+        .env("TZ", tz)
+        .env("KEYCONV_PASSPHRASE", "correct horse battery")
+        .arg("inspect")
+        .arg(file));
+    assert!(
+        out.status.success(),
+        "inspect {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines().skip_while(|l| *l != "  certificate:").skip(1);
+    let mut block = Vec::new();
+    for line in lines.by_ref() {
+        if !line.starts_with("    ") {
+            break;
+        }
+        block.push(line.trim().to_owned());
+    }
+    block
+}
+
+fn inspect_json(file: &Path) -> Value {
+    let out = run(keyconv()
+        .env("KEYCONV_PASSPHRASE", "correct horse battery")
+        .args(["inspect", "--json"])
+        .arg(file));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn fips_check(file: &Path, strict: bool) -> (i32, String) {
+    let mut cmd = keyconv();
+    cmd.arg("fips-check").arg(file);
+    if strict {
+        cmd.arg("--strict");
+    }
+    let out = run(&mut cmd);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// Every field `ssh-keygen -L` prints, for every certificate of the corpus and every PPK that
+/// carries one, equal line for line: in UTC and in a zone with a half-hour offset (ssh-keygen
+/// prints local time).
+#[test]
+fn inspect_shows_every_field_ssh_keygen_shows() {
+    if !have_tool("ssh-keygen") {
+        return;
+    }
+    let mut compared = 0;
+    let mut files: Vec<(std::path::PathBuf, std::path::PathBuf)> =
+        certificates().into_iter().map(|c| (c.clone(), c)).collect();
+    files.extend(certified_ppks());
+    for tz in ["UTC", "Asia/Kolkata"] {
+        for (file, cert) in &files {
+            let theirs = ssh_keygen_cert_lines(cert, tz);
+            let ours = inspect_cert_lines(file, tz);
+            assert!(theirs.len() >= 9, "{}: {theirs:?}", cert.display());
+            assert_eq!(ours, theirs, "{} (TZ={tz})", file.display());
+            compared += theirs.len();
+        }
+    }
+    eprintln!(
+        "compared {compared} ssh-keygen -L lines over {} files",
+        files.len()
+    );
+}
+
+/// `inspect --json` carries the same fields, typed.
+#[test]
+fn inspect_json_carries_the_certificate() {
+    if !have_tool("ssh-keygen") {
+        return;
+    }
+    for cert in certificates() {
+        let theirs = ssh_keygen_cert_lines(&cert, "UTC");
+        let field = |name: &str| {
+            theirs
+                .iter()
+                .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                .unwrap_or_else(|| panic!("{name} in {theirs:?}"))
+                .trim()
+                .to_owned()
+        };
+        let json = inspect_json(&cert);
+        let c = &json[0]["keys"][0]["certificate"];
+        assert!(c.is_object(), "{}: {json:#}", cert.display());
+        let ty = field("Type");
+        assert!(
+            ty.ends_with(&format!("{} certificate", c["type"].as_str().unwrap())),
+            "{ty}"
+        );
+        assert_eq!(
+            field("Key ID"),
+            format!("\"{}\"", c["key_id"].as_str().unwrap())
+        );
+        assert_eq!(field("Serial"), c["serial"].as_u64().unwrap().to_string());
+        let ca = field("Signing CA");
+        assert!(
+            ca.contains(c["ca"]["fingerprint_sha256"].as_str().unwrap()),
+            "{ca}"
+        );
+        assert!(ca.ends_with(&format!(
+            "(using {})",
+            c["signature_algorithm"].as_str().unwrap()
+        )));
+        let valid = field("Valid");
+        assert_eq!(valid == "forever", c["valid_forever"].as_bool().unwrap());
+        if let Some(from) = c["valid_from"].as_str() {
+            assert!(valid.contains(from.trim_end_matches('Z')), "{valid} {from}");
+        }
+        if let Some(to) = c["valid_to"].as_str() {
+            assert!(valid.contains(to.trim_end_matches('Z')), "{valid} {to}");
+        }
+        let principals: Vec<&str> = c["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for p in &principals {
+            assert!(theirs.iter().any(|l| l == p), "{p} in {theirs:?}");
+        }
+        assert_eq!(principals.is_empty(), field("Principals") == "(none)");
+    }
+    let json = inspect_json(&testdata().join("cert/ed25519-user-cert.pub"));
+    let c = &json[0]["keys"][0]["certificate"];
+    assert_eq!(c["critical_options"][0]["name"], "force-command");
+    assert_eq!(c["critical_options"][0]["value"], "ls -l /tmp");
+    assert_eq!(c["valid_from"], "2026-01-01T00:00:00Z");
+    assert_eq!(c["valid_to"], "2027-01-01T00:00:00Z");
+}
+
+/// The CA key is judged too: a DSA or 1024-bit RSA CA, or a SHA-1 signature, makes the
+/// certificate non-compliant with a finding that names the CA; an Ed25519 CA is conditional
+/// (fails --strict), as an Ed25519 key is.
+#[test]
+fn fips_judges_the_signing_ca() {
+    let cert = |name: &str| testdata().join(format!("cert/{name}-cert.pub"));
+    for (name, rule) in [
+        ("ed25519-host-dsa", "key-dsa"),
+        ("ed25519-user-rsa1024", "key-rsa-size"),
+        ("rsa-4096-host-sha1", "cert-signature"),
+    ] {
+        let (code, out) = fips_check(&cert(name), false);
+        assert_eq!(code, 1, "{name}: {out}");
+        let line = out
+            .lines()
+            .find(|l| l.contains(rule) && l.contains("non-approved"))
+            .unwrap_or_else(|| panic!("{name}: no {rule} finding in {out}"));
+        assert!(line.contains("signing CA"), "{line}");
+    }
+    // ECDSA key, ECDSA CA: compliant, also under --strict.
+    assert_eq!(fips_check(&cert("ecdsa-384-user"), true).0, 0);
+    // RSA 3072 signed rsa-sha2-256 by an RSA 3072 CA: compliant.
+    assert_eq!(fips_check(&cert("rsa-3072-user-sha256"), true).0, 0);
+    // An RSA key signed by an Ed25519 CA: the CA alone makes it fail --strict.
+    let (code, out) = fips_check(&cert("rsa-2048-user-sha512"), true);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = fips_check(&cert("rsa-1024-user"), false);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("key-eddsa") && out.contains("signing CA ED25519"),
+        "{out}"
+    );
+    let (code, _) = fips_check(&cert("ed25519-user"), false);
+    assert_eq!(code, 0);
+    let (code, out) = fips_check(&cert("ed25519-user"), true);
+    assert_eq!(code, 1, "{out}");
+    // The JSON verdict names the CA as well, in inspect and fips-check alike.
+    let json = inspect_json(&cert("ed25519-host-dsa"));
+    let findings = json[0]["fips"]["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| {
+        f["rule"] == "key-dsa"
+            && f["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("signing CA DSA SHA256:")
+    }));
+    assert_eq!(json[0]["fips"]["verdict"], "non-compliant");
+}
