@@ -668,11 +668,14 @@ pub enum SecretKeyData {
     Ed448(SecretBytes),
 }
 
-/// A private key: its public half (with the comment) and its secret half, checked to agree.
+/// A private key: its public half (with the comment) and its secret half, checked to agree;
+/// and the OpenSSH certificate of its public half, when the file carried one (a PPK made by
+/// `puttygen --certificate`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrivateKey {
     public: PublicKey,
     secret: SecretKeyData,
+    certificate: Option<PublicKey>,
 }
 
 impl PrivateKey {
@@ -681,7 +684,11 @@ impl PrivateKey {
     /// DSA `y = gˣ mod p`; EC and EdDSA public keys derived from the secret).
     pub fn new(public: PublicKey, secret: SecretKeyData) -> Result<PrivateKey> {
         let secret = check::private(&public.data, secret)?;
-        Ok(PrivateKey { public, secret })
+        Ok(PrivateKey {
+            public,
+            secret,
+            certificate: None,
+        })
     }
 
     /// A private key from its secret half alone: the public half is derived
@@ -701,7 +708,42 @@ impl PrivateKey {
                 comment_stored: false,
             },
             secret,
+            certificate: None,
         })
+    }
+
+    /// The OpenSSH certificate of this key the file carried (its comment is the key's).
+    pub fn certificate(&self) -> Option<&PublicKey> {
+        self.certificate.as_ref()
+    }
+
+    /// Attaches an OpenSSH certificate, which must certify this key's public half; `None`
+    /// removes it.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey, PublicKey};
+    /// # let line = include_str!("../testdata/cert/ed25519-user-cert.pub");
+    /// let cert = PublicKey::from_openssh(line)?;
+    /// let other = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert!(other.with_certificate(Some(cert)).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn with_certificate(mut self, certificate: Option<PublicKey>) -> Result<PrivateKey> {
+        if let Some(cert) = &certificate {
+            let Some(fields) = cert.data().certificate() else {
+                return Err(Error::new(ErrorKind::InvalidRequest(format!(
+                    "{} is not an OpenSSH certificate",
+                    cert.data().algorithm()
+                ))));
+            };
+            if fields.key != self.public.data {
+                return Err(Error::new(ErrorKind::InconsistentKey(
+                    "the certificate certifies another key".into(),
+                )));
+            }
+        }
+        self.certificate = certificate;
+        Ok(self)
     }
 
     /// The public half.

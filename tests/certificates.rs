@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -202,4 +203,237 @@ fn fips_judges_the_signing_ca() {
                 .starts_with("signing CA DSA SHA256:")
     }));
     assert_eq!(json[0]["fips"]["verdict"], "non-compliant");
+}
+
+/// The corpus key a certificate of testdata/cert/ certifies (`rsa-2048-user-sha512` →
+/// `rsa-2048`).
+fn certified_key(cert_or_ppk: &Path) -> &'static str {
+    let name = cert_or_ppk.file_name().unwrap().to_string_lossy();
+    common::KEYS
+        .into_iter()
+        .find(|k| name.starts_with(&format!("{k}-")))
+        .unwrap_or_else(|| panic!("no corpus key for {name}"))
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn convert(input: &Path, args: &[&str]) -> std::process::Output {
+    run(keyconv()
+        .env("KEYCONV_PASSPHRASE", "correct horse battery")
+        .arg("convert")
+        .arg(input)
+        .args(args))
+}
+
+/// A certified PPK converts to every private target that cannot hold a certificate as the
+/// plain key plus OUTPUT-cert.pub: ssh-keygen -L reads that certificate as the one the PPK
+/// carried, and ssh-keygen -y of the key gives the certified public key.
+#[test]
+fn a_certified_ppk_converts_with_its_certificate_beside() {
+    if !have_tool("ssh-keygen") {
+        return;
+    }
+    let dir = common::tempdir();
+    for (ppk, cert) in certified_ppks() {
+        let key = certified_key(&ppk);
+        let plain = common::type_and_blob(
+            &std::fs::read_to_string(testdata().join(format!("{key}.pub"))).unwrap(),
+        );
+        let cert_text = std::fs::read_to_string(&cert).unwrap();
+        // Ed25519 has no traditional PEM form, and ssh-keygen does not read it from PKCS#8.
+        let targets: &[&str] = if key == "ed25519" {
+            &["openssh", "pkcs8"]
+        } else {
+            &["openssh", "pkcs8", "pem"]
+        };
+        for &target in targets {
+            let out = dir.path().join(format!(
+                "{}.{target}",
+                ppk.file_name().unwrap().to_string_lossy()
+            ));
+            let o = convert(&ppk, &["--to", target, "--no-passphrase", "-o", path(&out)]);
+            assert!(
+                o.status.success(),
+                "{}: {}",
+                ppk.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let written = std::path::PathBuf::from(format!("{}-cert.pub", out.display()));
+            let line = std::fs::read_to_string(&written).unwrap();
+            assert_eq!(
+                common::type_and_blob(&line),
+                common::type_and_blob(&cert_text),
+                "{}",
+                written.display()
+            );
+            assert_eq!(
+                ssh_keygen_cert_lines(&written, "UTC"),
+                ssh_keygen_cert_lines(&cert, "UTC")
+            );
+            if key == "ed25519" && target == "pkcs8" {
+                continue;
+            }
+            let y = run(Command::new("ssh-keygen").arg("-y").arg("-f").arg(&out));
+            assert!(
+                y.status.success(),
+                "ssh-keygen -y {}: {}",
+                out.display(),
+                String::from_utf8_lossy(&y.stderr)
+            );
+            assert_eq!(
+                common::type_and_blob(&String::from_utf8_lossy(&y.stdout)),
+                plain
+            );
+        }
+    }
+}
+
+/// The key and its certificate are written all or none: an existing OUTPUT-cert.pub is not
+/// replaced without --force (and the key is not written either); one --force cannot replace
+/// (a directory) leaves the old key as it was.
+#[test]
+fn key_and_certificate_are_written_all_or_none() {
+    let dir = common::tempdir();
+    let ppk = testdata().join("cert/ed25519-user.ppk3");
+    let out = dir.path().join("id");
+    let cert = dir.path().join("id-cert.pub");
+    std::fs::write(&cert, "old\n").unwrap();
+    let o = convert(&ppk, &["--to", "openssh", "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("id-cert.pub exists"), "{err}");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_to_string(&cert).unwrap(), "old\n");
+    let o = convert(&ppk, &["--to", "openssh", "--force", "-o", path(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read_to_string(&cert)
+            .unwrap()
+            .starts_with("ssh-ed25519-cert-v01@openssh.com ")
+    );
+    let key = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&cert).unwrap();
+    std::fs::create_dir(&cert).unwrap();
+    let o = convert(&ppk, &["--to", "pkcs8", "--force", "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&out).unwrap(), key, "the old key is kept");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+    // To standard output the key alone, with a notice that the certificate is not there.
+    let o = convert(&ppk, &["--to", "openssh"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("-cert.pub"));
+}
+
+/// Converted to ppk the certificate stays (unencrypted: byte for byte puttygen's file), and
+/// puttygen reads what keyconv writes, v2 and v3, encrypted or not; `--to public` prints the
+/// certificate line, as `puttygen -L` does.
+#[test]
+fn puttygen_reads_the_certified_ppks_keyconv_writes() {
+    if !have_tool("puttygen") {
+        return;
+    }
+    let dir = common::tempdir();
+    let pass = testdata().join("passphrase");
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "").unwrap();
+    for (ppk, cert) in certified_ppks() {
+        let cert_line = common::type_and_blob(&std::fs::read_to_string(&cert).unwrap());
+        let name = ppk.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.contains("argon2") {
+            let version = if name.ends_with("ppk2") { "2" } else { "3" };
+            let o = convert(&ppk, &["--to", "ppk", "--ppk-version", version]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert_eq!(
+                o.stdout,
+                std::fs::read(&ppk).unwrap(),
+                "{name}: not puttygen's bytes"
+            );
+        }
+        for (i, args) in [
+            vec![
+                "--ppk-version",
+                "3",
+                "--argon2-memory",
+                "64",
+                "--argon2-passes",
+                "1",
+            ],
+            vec!["--ppk-version", "2"],
+            vec!["--no-passphrase"],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let out = dir.path().join(format!("{name}.{i}.ppk"));
+            let mut all = vec!["--to", "ppk", "-o", path(&out)];
+            if i < 2 {
+                all.extend(["--new-passphrase-file", path(&pass)]);
+            }
+            all.extend(args);
+            let o = convert(&ppk, &all);
+            assert!(
+                o.status.success(),
+                "{name} {all:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let l = run(Command::new("puttygen")
+                .arg(&out)
+                .arg("--old-passphrase")
+                .arg(&pass)
+                .arg("-L"));
+            assert!(
+                l.status.success(),
+                "puttygen -L {name} {all:?}: {}",
+                String::from_utf8_lossy(&l.stderr)
+            );
+            assert_eq!(
+                common::type_and_blob(&String::from_utf8_lossy(&l.stdout)),
+                cert_line
+            );
+            // puttygen decrypts it (the MAC covers the certificate): its OpenSSH export is the
+            // plain key, which ssh-keygen derives as the certified one.
+            if have_tool("ssh-keygen") {
+                let exported = dir.path().join(format!("{name}.{i}.openssh"));
+                let e = run(Command::new("puttygen")
+                    .arg(&out)
+                    .arg("--old-passphrase")
+                    .arg(&pass)
+                    .arg("--new-passphrase")
+                    .arg(&empty)
+                    .args(["-O", "private-openssh-new", "-o"])
+                    .arg(&exported));
+                assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+                let y = run(Command::new("ssh-keygen")
+                    .arg("-y")
+                    .arg("-f")
+                    .arg(&exported));
+                let plain = std::fs::read_to_string(
+                    testdata().join(format!("{}.pub", certified_key(&ppk))),
+                )
+                .unwrap();
+                assert_eq!(
+                    common::type_and_blob(&String::from_utf8_lossy(&y.stdout)),
+                    common::type_and_blob(&plain)
+                );
+            }
+        }
+        let o = convert(&ppk, &["--to", "public"]);
+        assert!(o.status.success());
+        let l = run(Command::new("puttygen")
+            .arg(&ppk)
+            .arg("--old-passphrase")
+            .arg(&pass)
+            .arg("-L"));
+        assert_eq!(
+            o.stdout, l.stdout,
+            "{name}: --to public differs from puttygen -L"
+        );
+    }
 }

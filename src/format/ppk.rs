@@ -445,9 +445,20 @@ impl PrivateKeyFile for PpkFile {
         passphrase: Option<&Passphrase>,
         limits: &KdfLimits,
     ) -> Result<PrivateKey> {
-        let Some(key_type) = self.public.key_type() else {
+        // A PPK made by `puttygen --certificate` stores the certificate as its public blob and
+        // the plain key's private fields.
+        let certificate = self.public.data().certificate();
+        let plain = match &certificate {
+            Some(cert) => {
+                let mut plain = PublicKey::new(cert.key.clone(), "")?;
+                plain.set_stored_comment(self.public.comment());
+                plain
+            }
+            None => self.public.clone(),
+        };
+        let Some(key_type) = plain.key_type() else {
             return Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "{} as a private key (keyconv carries certificates as public keys only)",
+                "{} as a private key (a security key's private half is in the device)",
                 self.algorithm
             ))));
         };
@@ -481,7 +492,11 @@ impl PrivateKeyFile for PpkFile {
             });
         }
         let secret = secret::decode(key_type, &blob)?;
-        PrivateKey::new(self.public.clone(), secret)
+        let key = PrivateKey::new(plain, secret)?;
+        match certificate {
+            Some(_) => key.with_certificate(Some(self.public.clone())),
+            None => Ok(key),
+        }
     }
 }
 
@@ -525,8 +540,12 @@ pub fn encode(
         ));
     }
     let passphrase = passphrase.filter(|p| !p.is_empty());
-    let algorithm = key.key_type().ssh_name();
-    let public_blob = key.public_key().to_ssh_blob();
+    // A certified key is written as `puttygen --certificate` writes it: the certificate as
+    // the public blob.
+    let (algorithm, public_blob) = match key.certificate() {
+        Some(cert) => (cert.data().algorithm(), cert.to_ssh_blob()),
+        None => (key.key_type().ssh_name(), key.public_key().to_ssh_blob()),
+    };
     let mut private_blob = secret::encode(key);
 
     let (argon2, keys) = match (passphrase, options) {
