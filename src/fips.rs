@@ -110,12 +110,6 @@ pub const RULES: &[Rule] = &[
         Verdict::NonApproved,
         "NIST SP 800-131A r2 §9",
     ),
-    rule(
-        "cert-ca-key",
-        "OpenSSH certificate signed by a security-key CA (not assessed)",
-        Verdict::Note,
-        "-",
-    ),
     rule("prot-none", "not passphrase-protected", Verdict::Note, "-"),
     rule(
         "prot-legacy-pem",
@@ -366,8 +360,20 @@ fn assess_key(a: &mut Assessment, data: &PublicKeyData) {
                 assess_key(a, &cert.key);
                 assess_ca(a, &cert);
             }
-            // Security keys live in hardware.
-            None => a.key_assessed = false,
+            // A security key is judged by its algorithm (its private half lives in the device).
+            None => match o.algorithm.as_str() {
+                "sk-ecdsa-sha2-nistp256@openssh.com" => a.add(
+                    "key-ecdsa",
+                    Verdict::Note,
+                    "ECDSA nistp256 (FIDO security key)",
+                ),
+                "sk-ssh-ed25519@openssh.com" => a.add(
+                    "key-eddsa",
+                    Verdict::Conditional,
+                    "Ed25519 key (FIDO security key)",
+                ),
+                _ => a.key_assessed = false,
+            },
         },
     }
 }
@@ -386,13 +392,6 @@ fn assess_ca(a: &mut Assessment, cert: &Certificate) {
         key_assessed: true,
     };
     assess_key(&mut of_ca, ca);
-    if !of_ca.key_assessed {
-        a.add(
-            "cert-ca-key",
-            Verdict::Note,
-            format!("{name}: a security key, not assessed"),
-        );
-    }
     for f in of_ca.findings {
         a.add(f.rule, f.verdict, format!("{name}: {}", f.detail));
     }

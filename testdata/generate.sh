@@ -473,6 +473,17 @@ fi
 # testdata/cert/: ssh-keygen -s over the keys above, and puttygen --certificate PPKs.
 bash "$D/certificates.sh"
 
+# ---------------------------------------------------------------- FIDO security keys
+# testdata/sk/: unencrypted sk-ssh-ed25519 / sk-ecdsa-sha2-nistp256 private keys built by hand
+# per PROTOCOL.u2f (no FIDO device here); ssh-keygen must read them.
+python3 "$D/make_sk_keys.py" "$D"
+if [[ "$VERIFY" == 1 ]]; then
+    for k in sk-ed25519 sk-ecdsa-256; do
+        cp "sk/$k.openssh" "$T/chk" && chmod 600 "$T/chk"
+        cmp -s <(ssh-keygen -y -f "$T/chk") "sk/$k.pub" || fail "sk/$k.openssh: ssh-keygen -y differs from sk/$k.pub"
+    done
+fi
+
 # ---------------------------------------------------------------- manifest
 {
     printf 'file\tformat\tkey\tencrypted\tpassphrase_file\tmaker\n'
