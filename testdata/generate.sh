@@ -484,6 +484,9 @@ if [[ "$VERIFY" == 1 ]]; then
     done
 fi
 
+# ---------------------------------------------------------------- sshpk's public-only PPKs
+bash "$D/make_sshpk_ppk.sh"
+
 # ---------------------------------------------------------------- manifest
 {
     printf 'file\tformat\tkey\tencrypted\tpassphrase_file\tmaker\n'

@@ -216,3 +216,55 @@ fn unencrypted_security_keys_keep_their_comment() {
         assert!(err.contains("security key"), "{err}");
     }
 }
+
+/// A PPK that ends after its public key (what sshpk writes, testdata/sshpk/): keyconv reads its
+/// public key as puttygen does, and refuses the private key with one clear line, as puttygen
+/// refuses it.
+#[test]
+fn a_public_only_ppk_reads_as_puttygen_reads_it() {
+    if !have_tool("puttygen") || !have_tool("ssh-keygen") {
+        return;
+    }
+    let dir = common::testdata().join("sshpk");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        let key = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let theirs = stdout_ok(
+            Command::new("puttygen")
+                .arg(&file)
+                .args(["-O", "public-openssh"]),
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("public").arg(&file)),
+            theirs,
+            "{key}"
+        );
+        let reference = common::testdata().join(format!("{key}.pub"));
+        let fp = stdout_ok(
+            Command::new("ssh-keygen")
+                .arg("-l")
+                .arg("-f")
+                .arg(&reference),
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("fingerprint").arg(&file)),
+            fp,
+            "{key}"
+        );
+        let inspect = stdout_ok(keyconv().arg("inspect").arg(&file));
+        assert!(inspect.contains("format:      ppk"), "{inspect}");
+        for target in ["openssh", "ppk", "pkcs8"] {
+            let o = run(keyconv().arg("convert").arg(&file).args(["--to", target]));
+            assert_eq!(o.status.code(), Some(1), "{key} → {target}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains("holds only a public key"), "{err}");
+        }
+        // The public targets need no private key.
+        let o = run(keyconv().arg("convert").arg(&file).args(["--to", "public"]));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), theirs);
+        seen += 1;
+    }
+    assert!(seen >= 4);
+}
