@@ -502,5 +502,6 @@ ssh-keygen -q -t rsa -b 2048 -N '' -C other@keyconv-test -f "$T/other-rsa-2048"
 puttygen "$T/other-rsa-2048" -O private -o "$T/other-rsa-2048.ppk" </dev/null
 python3 "$D/make_invalid.py" "$D" "$T/other-ed25519.ppk" "$T/other-rsa-2048.ppk"
 python3 "$D/make_invalid_formats.py" "$D"
+python3 "$D/make_invalid_certs.py" "$D"
 
 echo "generate.sh: $(($(wc -l < manifest.tsv) - 1)) key files, $(ls invalid | wc -l) invalid files, $(du -sh . | cut -f1) total" >&2
