@@ -717,8 +717,8 @@ impl PrivateKey {
         self.certificate.as_ref()
     }
 
-    /// Attaches an OpenSSH certificate, which must certify this key's public half; `None`
-    /// removes it.
+    /// Attaches an OpenSSH certificate, which must certify this key's public half (its comment
+    /// becomes the key's); `None` removes it.
     ///
     /// ```
     /// use keyconv::{KeySpec, PrivateKey, PublicKey};
@@ -742,7 +742,10 @@ impl PrivateKey {
                 )));
             }
         }
-        self.certificate = certificate;
+        self.certificate = certificate.map(|mut cert| {
+            cert.comment.clone_from(&self.public.comment);
+            cert
+        });
         Ok(self)
     }
 
@@ -767,9 +770,12 @@ impl PrivateKey {
         &self.public.comment
     }
 
-    /// Replaces the comment.
+    /// Replaces the comment (the certificate's too: it is the key's).
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.public.comment = comment.into();
+        if let Some(cert) = &mut self.certificate {
+            cert.comment.clone_from(&self.public.comment);
+        }
     }
 
     /// RSA CRT exponents `d mod (p-1)` and `d mod (q-1)`, for PKCS#1.

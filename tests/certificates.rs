@@ -437,3 +437,23 @@ fn puttygen_reads_the_certified_ppks_keyconv_writes() {
         );
     }
 }
+
+/// `edit` of a certified PPK keeps the certificate, with the new comment (found: the read-back
+/// check compared the certificate's old comment).
+#[test]
+fn edit_keeps_the_certificate_of_a_ppk() {
+    let dir = common::tempdir();
+    let file = dir.path().join("id.ppk");
+    std::fs::copy(testdata().join("cert/ed25519-user.ppk3"), &file).unwrap();
+    let o = run(keyconv()
+        .arg("edit")
+        .arg(&file)
+        .args(["--comment", "new comment"]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(keyconv().args(["convert", "--to", "public"]).arg(&file));
+    let cert = std::fs::read_to_string(testdata().join("cert/ed25519-user-cert.pub")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("{} new comment\n", common::type_and_blob(&cert))
+    );
+}
