@@ -457,3 +457,41 @@ fn edit_keeps_the_certificate_of_a_ppk() {
         format!("{} new comment\n", common::type_and_blob(&cert))
     );
 }
+
+/// `fips-check --fix` leaves an encrypted certified PPK as it is (a PKCS#8 rewrite in place would
+/// lose the certificate) and says how to convert it; `convert --fips` writes the PKCS#8 key and
+/// NEW-cert.pub.
+#[test]
+fn fips_fix_leaves_a_certified_ppk_and_convert_fips_keeps_the_certificate() {
+    let dir = common::tempdir();
+    let original = testdata().join("cert/ecdsa-384-user.ppk3-argon2id");
+    let file = dir.path().join("id.ppk");
+    std::fs::copy(&original, &file).unwrap();
+    let o = run(keyconv()
+        .env("KEYCONV_PASSPHRASE", "correct horse battery")
+        .args(["fips-check", "--fix"])
+        .arg(&file));
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("left: the key carries an OpenSSH certificate"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(&original).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    let new = dir.path().join("new");
+    let o = convert(&file, &["--to", "pkcs8", "--fips", "-o", path(&new)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cert = std::fs::read_to_string(dir.path().join("new-cert.pub")).unwrap();
+    assert!(
+        cert.starts_with("ecdsa-sha2-nistp384-cert-v01@openssh.com "),
+        "{cert}"
+    );
+}
