@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,sshcom,pkcs12,x509,roundtrip,known_hosts,paste}
+mkdir -p "$corpus"/{detect,ppk,openssh,public,rfc4716,pkcs8,pem,spki,sshcom,pkcs12,x509,roundtrip,known_hosts,paste,certificate}
 
 seed() { # TARGET FILE...
     local target=$1
@@ -26,6 +26,12 @@ for target in ppk openssh pkcs8 pem rfc4716 spki sshcom pkcs12 x509; do
     seed "$target" testdata/invalid/"$target"-* fuzz/seeds/"$target"-*
 done
 seed ppk testdata/invalid/ppk2-*
+seed public testdata/cert/*.pub testdata/sk/*.pub
+seed ppk testdata/cert/*.ppk* testdata/sshpk/*
+# certificate: the blobs of testdata/cert/ and of the hostile certificates in testdata/invalid/.
+for f in testdata/cert/*-cert.pub testdata/invalid/public-cert-*; do
+    awk '{print $2}' "$f" | base64 -d > "$corpus/certificate/$(basename "$f").blob" 2>/dev/null || true
+done
 seed known_hosts testdata/known_hosts testdata/known_hosts-hashed testdata/authorized_keys testdata/invalid/known-hosts-*
 seed paste "$corpus"/openssh/* "$corpus"/pkcs8/* "$corpus"/pem/* "$corpus"/spki/* testdata/invalid/paste-*
 

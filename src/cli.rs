@@ -19,6 +19,7 @@ pub(crate) use say;
 mod agent;
 mod args;
 mod authorized_keys;
+mod certificate;
 mod completions;
 mod convert;
 mod edit;

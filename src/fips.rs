@@ -8,8 +8,8 @@
 use std::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{Format, KeyFile, Target};
-use crate::key::{PublicKey, PublicKeyData, bit_length};
+use crate::format::{KeyFile, Target};
+use crate::key::{Certificate, PublicKey, PublicKeyData, bit_length};
 use crate::passphrase::Passphrase;
 use crate::protection::{Kdf, Prf, Protection};
 
@@ -103,6 +103,12 @@ pub const RULES: &[Rule] = &[
         "Ed25519/Ed448: approved by FIPS 186-5, refused by many FIPS modules (RHEL, FIPS 140-2 modules)",
         Verdict::Conditional,
         "FIPS 186-5",
+    ),
+    rule(
+        "cert-signature",
+        "OpenSSH certificate signed with SHA-1 (ssh-rsa, ssh-dss)",
+        Verdict::NonApproved,
+        "NIST SP 800-131A r2 §9",
     ),
     rule("prot-none", "not passphrase-protected", Verdict::Note, "-"),
     rule(
@@ -348,13 +354,56 @@ fn assess_key(a: &mut Assessment, data: &PublicKeyData) {
         PublicKeyData::Ed448(_) => {
             a.add("key-eddsa", Verdict::Conditional, "Ed448 key");
         }
-        PublicKeyData::Opaque(o) => {
-            // A certificate is judged by the key it certifies; security keys live in hardware.
-            match PublicKeyData::from_ssh_blob(&o.fingerprint_blob, Format::Public) {
-                Ok(inner) if inner.key_type().is_some() => assess_key(a, &inner),
-                _ => a.key_assessed = false,
+        PublicKeyData::Opaque(o) => match o.certificate() {
+            // A certificate is judged by the key it certifies and by its signing CA.
+            Some(cert) => {
+                assess_key(a, &cert.key);
+                assess_ca(a, &cert);
             }
-        }
+            // A security key is judged by its algorithm (its private half lives in the device).
+            None => match o.algorithm.as_str() {
+                "sk-ecdsa-sha2-nistp256@openssh.com" => a.add(
+                    "key-ecdsa",
+                    Verdict::Note,
+                    "ECDSA nistp256 (FIDO security key)",
+                ),
+                "sk-ssh-ed25519@openssh.com" => a.add(
+                    "key-eddsa",
+                    Verdict::Conditional,
+                    "Ed25519 key (FIDO security key)",
+                ),
+                _ => a.key_assessed = false,
+            },
+        },
+    }
+}
+
+/// The rules of the CA key that signed a certificate, each detail naming the CA, and the
+/// signature's hash.
+fn assess_ca(a: &mut Assessment, cert: &Certificate) {
+    let ca = &cert.signature_key;
+    let name = format!(
+        "signing CA {} {}",
+        ca.label(),
+        cert.ca_fingerprint(crate::key::FingerprintHash::Sha256)
+    );
+    let mut of_ca = Assessment {
+        findings: Vec::new(),
+        key_assessed: true,
+    };
+    assess_key(&mut of_ca, ca);
+    for f in of_ca.findings {
+        a.add(f.rule, f.verdict, format!("{name}: {}", f.detail));
+    }
+    if matches!(cert.signature_algorithm.as_str(), "ssh-rsa" | "ssh-dss") {
+        a.add(
+            "cert-signature",
+            Verdict::NonApproved,
+            format!(
+                "certificate signed with {} (SHA-1) by {name}",
+                cert.signature_algorithm
+            ),
+        );
     }
 }
 

@@ -12,8 +12,10 @@ use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format_name::Format;
 
+pub mod certificate;
 pub(crate) mod check;
 mod generate;
+pub use certificate::{Certificate, CertificateOption, CertificateType};
 pub use generate::{KeySpec, MIN_GENERATED_RSA_BITS, RSA_EXPONENT};
 
 /// The largest RSA modulus keyconv accepts, in bits (SPEC §1).
@@ -194,7 +196,22 @@ pub struct OpaqueKey {
     pub fingerprint_blob: Vec<u8>,
 }
 
+impl OpaqueKey {
+    /// The certificate's fields, when the key is an OpenSSH certificate.
+    pub fn certificate(&self) -> Option<Certificate> {
+        Certificate::from_blob(&self.blob).ok()
+    }
+}
+
 impl PublicKeyData {
+    /// The certificate's fields, when the key is an OpenSSH certificate.
+    pub fn certificate(&self) -> Option<Certificate> {
+        match self {
+            PublicKeyData::Opaque(o) => o.certificate(),
+            _ => None,
+        }
+    }
+
     /// The key type, or `None` for an [`OpaqueKey`].
     pub fn key_type(&self) -> Option<KeyType> {
         Some(match self {
@@ -342,30 +359,43 @@ fn read_key_fields(r: &mut Reader<'_>, key_type: KeyType) -> Result<PublicKeyDat
 
 /// Certificates (`*-cert-v01@openssh.com`) and security keys (`sk-*@openssh.com`).
 fn read_opaque(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Option<OpaqueKey>> {
-    let (plain, is_cert) = match algorithm.strip_suffix("-cert-v01@openssh.com") {
-        Some(plain) => (format!("{plain}@openssh.com"), true),
-        None => (algorithm.to_owned(), false),
-    };
-    // Plain names of certificate keys: `ssh-ed25519-cert-v01@openssh.com` → `ssh-ed25519`.
-    let plain = match plain.as_str() {
-        "sk-ssh-ed25519@openssh.com" | "sk-ecdsa-sha2-nistp256@openssh.com" => plain,
-        other => other
-            .strip_suffix("@openssh.com")
-            .unwrap_or(other)
-            .to_owned(),
-    };
-    if is_cert {
-        r.string("certificate nonce")?;
+    if certificate::plain_algorithm(algorithm).is_some() {
+        let cert = certificate::parse_body(r, algorithm)?;
+        let key = &cert.key;
+        return Ok(Some(OpaqueKey {
+            algorithm: algorithm.to_owned(),
+            blob: blob.to_vec(),
+            bits: key.bits(),
+            label: format!("{}-CERT", key.label()),
+            fingerprint_blob: certificate::fingerprint_blob(key),
+        }));
     }
-    let start = blob.len() - r.remaining().len();
-    let (bits, label) = match plain.as_str() {
+    match read_security_key(r, algorithm)? {
+        Some(PublicKeyData::Opaque(o)) => Ok(Some(o)),
+        _ => Ok(None),
+    }
+}
+
+/// The fields of a plain (not certificate) key of type `algorithm`, whose name was read.
+pub(crate) fn read_plain_fields(r: &mut Reader<'_>, algorithm: &str) -> Result<PublicKeyData> {
+    if let Some(key_type) = KeyType::from_ssh_name(algorithm) {
+        return read_key_fields(r, key_type);
+    }
+    read_security_key(r, algorithm)?
+        .ok_or_else(|| Error::new(ErrorKind::UnsupportedKeyType(algorithm.to_owned())))
+}
+
+/// A FIDO security key's fields (PROTOCOL.u2f), `None` when `algorithm` is none.
+fn read_security_key(r: &mut Reader<'_>, algorithm: &str) -> Result<Option<PublicKeyData>> {
+    let start = r.remaining();
+    let label = match algorithm {
         "sk-ssh-ed25519@openssh.com" => {
             let k = r.string("Ed25519 public key")?;
             if k.len() != 32 {
                 return Err(r.error("Ed25519 public key is not 32 bytes"));
             }
             r.str("security key application")?;
-            (256, "ED25519-SK".to_owned())
+            "ED25519-SK"
         }
         "sk-ecdsa-sha2-nistp256@openssh.com" => {
             if r.str("curve name")? != "nistp256" {
@@ -373,49 +403,23 @@ fn read_opaque(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Optio
             }
             r.string("EC point")?;
             r.str("security key application")?;
-            (256, "ECDSA-SK".to_owned())
+            "ECDSA-SK"
         }
-        name if is_cert => match KeyType::from_ssh_name(name) {
-            Some(t) if t != KeyType::Ed448 => {
-                let data = read_key_fields(r, t)?;
-                (data.bits(), t.label().to_owned())
-            }
-            _ => return Ok(None),
-        },
         _ => return Ok(None),
     };
-    let end = blob.len() - r.remaining().len();
-    let mut plain_blob = Writer::new();
-    plain_blob
-        .string(plain.as_bytes())
-        .raw(blob.get(start..end).unwrap_or_default());
-    if is_cert {
-        // The rest of the certificate (PROTOCOL.certkeys): serial, type, key id, principals,
-        // validity, options, extensions, reserved, signature key, signature. Checked for
-        // framing only.
-        r.bytes(8, "certificate serial")?;
-        r.u32("certificate type")?;
-        r.string("key id")?;
-        r.string("principals")?;
-        r.bytes(16, "certificate validity")?;
-        for what in ["critical options", "extensions", "reserved"] {
-            r.string(what)?;
-        }
-        r.string("signature key")?;
-        r.string("signature")?;
-    }
-    let label = if is_cert {
-        format!("{label}-CERT")
-    } else {
-        label
-    };
-    Ok(Some(OpaqueKey {
+    let fields = start
+        .get(..start.len() - r.remaining().len())
+        .unwrap_or_default();
+    let mut w = Writer::with_capacity(algorithm.len() + 4 + fields.len());
+    w.string(algorithm.as_bytes()).raw(fields);
+    let blob = w.as_bytes().to_vec();
+    Ok(Some(PublicKeyData::Opaque(OpaqueKey {
         algorithm: algorithm.to_owned(),
-        blob: blob.to_vec(),
-        bits,
-        label,
-        fingerprint_blob: plain_blob.as_bytes().to_vec(),
-    }))
+        fingerprint_blob: blob.clone(),
+        blob,
+        bits: 256,
+        label: label.to_owned(),
+    })))
 }
 
 /// The number of significant bits of a big-endian magnitude.
@@ -664,11 +668,14 @@ pub enum SecretKeyData {
     Ed448(SecretBytes),
 }
 
-/// A private key: its public half (with the comment) and its secret half, checked to agree.
+/// A private key: its public half (with the comment) and its secret half, checked to agree;
+/// and the OpenSSH certificate of its public half, when the file carried one (a PPK made by
+/// `puttygen --certificate`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrivateKey {
     public: PublicKey,
     secret: SecretKeyData,
+    certificate: Option<PublicKey>,
 }
 
 impl PrivateKey {
@@ -677,7 +684,11 @@ impl PrivateKey {
     /// DSA `y = gˣ mod p`; EC and EdDSA public keys derived from the secret).
     pub fn new(public: PublicKey, secret: SecretKeyData) -> Result<PrivateKey> {
         let secret = check::private(&public.data, secret)?;
-        Ok(PrivateKey { public, secret })
+        Ok(PrivateKey {
+            public,
+            secret,
+            certificate: None,
+        })
     }
 
     /// A private key from its secret half alone: the public half is derived
@@ -697,7 +708,45 @@ impl PrivateKey {
                 comment_stored: false,
             },
             secret,
+            certificate: None,
         })
+    }
+
+    /// The OpenSSH certificate of this key the file carried (its comment is the key's).
+    pub fn certificate(&self) -> Option<&PublicKey> {
+        self.certificate.as_ref()
+    }
+
+    /// Attaches an OpenSSH certificate, which must certify this key's public half (its comment
+    /// becomes the key's); `None` removes it.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey, PublicKey};
+    /// # let line = include_str!("../testdata/cert/ed25519-user-cert.pub");
+    /// let cert = PublicKey::from_openssh(line)?;
+    /// let other = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert!(other.with_certificate(Some(cert)).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn with_certificate(mut self, certificate: Option<PublicKey>) -> Result<PrivateKey> {
+        if let Some(cert) = &certificate {
+            let Some(fields) = cert.data().certificate() else {
+                return Err(Error::new(ErrorKind::InvalidRequest(format!(
+                    "{} is not an OpenSSH certificate",
+                    cert.data().algorithm()
+                ))));
+            };
+            if fields.key != self.public.data {
+                return Err(Error::new(ErrorKind::InconsistentKey(
+                    "the certificate certifies another key".into(),
+                )));
+            }
+        }
+        self.certificate = certificate.map(|mut cert| {
+            cert.comment.clone_from(&self.public.comment);
+            cert
+        });
+        Ok(self)
     }
 
     /// The public half.
@@ -721,9 +770,12 @@ impl PrivateKey {
         &self.public.comment
     }
 
-    /// Replaces the comment.
+    /// Replaces the comment (the certificate's too: it is the key's).
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.public.comment = comment.into();
+        if let Some(cert) = &mut self.certificate {
+            cert.comment.clone_from(&self.public.comment);
+        }
     }
 
     /// RSA CRT exponents `d mod (p-1)` and `d mod (q-1)`, for PKCS#1.

@@ -469,6 +469,24 @@ if [[ "$VERIFY" == 1 ]]; then
     cmp -s "$T/chk.der" rsa-2048.spki-der || fail "rsa-2048.pkcs12-pbmac1: key differs"
 fi
 
+# ---------------------------------------------------------------- OpenSSH certificates
+# testdata/cert/: ssh-keygen -s over the keys above, and puttygen --certificate PPKs.
+bash "$D/certificates.sh"
+
+# ---------------------------------------------------------------- FIDO security keys
+# testdata/sk/: unencrypted sk-ssh-ed25519 / sk-ecdsa-sha2-nistp256 private keys built by hand
+# per PROTOCOL.u2f (no FIDO device here); ssh-keygen must read them.
+python3 "$D/make_sk_keys.py" "$D"
+if [[ "$VERIFY" == 1 ]]; then
+    for k in sk-ed25519 sk-ecdsa-256; do
+        cp "sk/$k.openssh" "$T/chk" && chmod 600 "$T/chk"
+        cmp -s <(ssh-keygen -y -f "$T/chk") "sk/$k.pub" || fail "sk/$k.openssh: ssh-keygen -y differs from sk/$k.pub"
+    done
+fi
+
+# ---------------------------------------------------------------- sshpk's public-only PPKs
+bash "$D/make_sshpk_ppk.sh"
+
 # ---------------------------------------------------------------- manifest
 {
     printf 'file\tformat\tkey\tencrypted\tpassphrase_file\tmaker\n'
@@ -484,5 +502,6 @@ ssh-keygen -q -t rsa -b 2048 -N '' -C other@keyconv-test -f "$T/other-rsa-2048"
 puttygen "$T/other-rsa-2048" -O private -o "$T/other-rsa-2048.ppk" </dev/null
 python3 "$D/make_invalid.py" "$D" "$T/other-ed25519.ppk" "$T/other-rsa-2048.ppk"
 python3 "$D/make_invalid_formats.py" "$D"
+python3 "$D/make_invalid_certs.py" "$D"
 
 echo "generate.sh: $(($(wc -l < manifest.tsv) - 1)) key files, $(ls invalid | wc -l) invalid files, $(du -sh . | cut -f1) total" >&2

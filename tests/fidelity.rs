@@ -1,6 +1,7 @@
 //! Fidelity slips of issue 14, each against the real tool that defines the expected answer:
 //! an empty stored comment, an `RSA PUBLIC KEY` label around an SPKI body, EC private keys with
-//! explicit curve parameters equal to a named curve.
+//! explicit curve parameters equal to a named curve, unencrypted security-key (`sk-`) private
+//! keys, a PPK with an empty private part.
 
 mod common;
 
@@ -166,4 +167,104 @@ fn ec_keys_with_explicit_parameters_of_a_named_curve_are_read() {
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("not those of P-256, P-384 or P-521"), "{e}");
+}
+
+/// Unencrypted `sk-` private keys (testdata/sk/, built per PROTOCOL.u2f): `public` and
+/// `fingerprint` keep the comment, as `ssh-keygen -y`/`-l` print it; `inspect` does not call
+/// the key encrypted; the private key is refused as living in the device.
+#[test]
+fn unencrypted_security_keys_keep_their_comment() {
+    if !have_tool("ssh-keygen") {
+        return;
+    }
+    let dir = tempdir();
+    for name in ["sk-ed25519", "sk-ecdsa-256"] {
+        let file = common::testdata().join(format!("sk/{name}.openssh"));
+        let copy = dir.path().join(name);
+        std::fs::copy(&file, &copy).unwrap();
+        // ssh-keygen refuses a private key others can read; git does not keep the mode.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            &copy,
+            <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+        )
+        .unwrap();
+        let theirs_pub = stdout_ok(Command::new("ssh-keygen").arg("-y").arg("-f").arg(&copy));
+        let theirs_fp = stdout_ok(Command::new("ssh-keygen").arg("-l").arg("-f").arg(&copy));
+        assert!(
+            theirs_pub.trim_end().ends_with("@keyconv-test"),
+            "{theirs_pub}"
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("public").arg(&file)),
+            theirs_pub,
+            "{name}"
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("fingerprint").arg(&file)),
+            theirs_fp,
+            "{name}"
+        );
+        let inspect = stdout_ok(keyconv().arg("inspect").arg(&file));
+        assert!(inspect.contains("protection:  none"), "{inspect}");
+        assert!(!inspect.contains("encrypted"), "{inspect}");
+        assert!(inspect.contains("@keyconv-test"), "{inspect}");
+        let o = run(keyconv().arg("convert").arg(&file).args(["--to", "ppk"]));
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("security key"), "{err}");
+    }
+}
+
+/// A PPK that ends after its public key (what sshpk writes, testdata/sshpk/): keyconv reads its
+/// public key as puttygen does, and refuses the private key with one clear line, as puttygen
+/// refuses it.
+#[test]
+fn a_public_only_ppk_reads_as_puttygen_reads_it() {
+    if !have_tool("puttygen") || !have_tool("ssh-keygen") {
+        return;
+    }
+    let dir = common::testdata().join("sshpk");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        let key = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let theirs = stdout_ok(
+            Command::new("puttygen")
+                .arg(&file)
+                .args(["-O", "public-openssh"]),
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("public").arg(&file)),
+            theirs,
+            "{key}"
+        );
+        let reference = common::testdata().join(format!("{key}.pub"));
+        let fp = stdout_ok(
+            Command::new("ssh-keygen")
+                .arg("-l")
+                .arg("-f")
+                .arg(&reference),
+        );
+        assert_eq!(
+            stdout_ok(keyconv().arg("fingerprint").arg(&file)),
+            fp,
+            "{key}"
+        );
+        let inspect = stdout_ok(keyconv().arg("inspect").arg(&file));
+        assert!(inspect.contains("format:      ppk"), "{inspect}");
+        for target in ["openssh", "ppk", "pkcs8"] {
+            let o = run(keyconv().arg("convert").arg(&file).args(["--to", target]));
+            assert_eq!(o.status.code(), Some(1), "{key} → {target}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains("holds only a public key"), "{err}");
+        }
+        // The public targets need no private key.
+        let o = run(keyconv().arg("convert").arg(&file).args(["--to", "public"]));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), theirs);
+        seen += 1;
+    }
+    assert!(seen >= 4);
 }

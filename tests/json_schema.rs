@@ -85,6 +85,8 @@ fn json_of(o: &std::process::Output) -> serde_json::Value {
 #[test]
 fn inspect_output_validates_for_the_whole_corpus() {
     let mut files: Vec<PathBuf> = common::manifest().iter().map(|e| e.path()).collect();
+    files.extend(common::certificates());
+    files.extend(common::certified_ppks().into_iter().map(|(ppk, _)| ppk));
     files.sort();
     let missing = testdata().join("no-such-file");
     let bad = testdata().join("invalid");

@@ -237,3 +237,39 @@ fn public_roundtrip(key: &PublicKey, source: Format, target: Format) {
         assert_eq!(back.comment(), expected, "{source} → {target}: comment");
     }
 }
+
+/// Decodes `data` as an OpenSSH certificate blob (what a `-cert.pub` line's base64 holds):
+/// [`keyconv::key::Certificate::from_blob`] and [`PublicKey::from_ssh_blob`] agree on what is a
+/// certificate; a certificate's fields are all shown as `inspect` shows them, its one-line form
+/// reads back as the same key, and a PPK carrying it (on a key it does not certify) is refused.
+pub fn certificate(data: &[u8]) {
+    let cert = keyconv::key::Certificate::from_blob(data);
+    let key = PublicKey::from_ssh_blob(data, "c", Format::Public);
+    let Ok(cert) = cert else {
+        if let Ok(key) = &key {
+            assert!(
+                !key.data().algorithm().ends_with("-cert-v01@openssh.com"),
+                "a certificate key that is no certificate"
+            );
+        }
+        return;
+    };
+    let key = key.expect("a certificate is a public key");
+    assert_eq!(key.data().certificate().as_ref(), Some(&cert));
+    for o in cert.critical_options.iter().chain(&cert.extensions) {
+        let _ = o.display_value(true);
+        let _ = o.display_value(false);
+    }
+    let _ = cert.ca_fingerprint(keyconv::FingerprintHash::Sha256);
+    assert_eq!(
+        cert.key_fingerprint(keyconv::FingerprintHash::Sha256),
+        key.fingerprint(keyconv::FingerprintHash::Sha256)
+    );
+    let line = key.to_openssh();
+    assert_eq!(PublicKey::from_openssh(&line).expect("reads back"), key);
+    let _ = keyconv::fips::assess(std::slice::from_ref(&key), &keyconv::Protection::None);
+    let other = PrivateKey::generate(keyconv::KeySpec::Ed25519, "").expect("a key");
+    if other.public_key().data() != &cert.key {
+        assert!(other.with_certificate(Some(key)).is_err());
+    }
+}

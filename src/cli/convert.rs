@@ -57,6 +57,9 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         allow_expensive: args.passphrase.allow_expensive_kdf,
     };
 
+    // The certificate a certified PPK carries, for a target that cannot hold it: written
+    // beside the key as OUTPUT-cert.pub (where `ssh -i OUTPUT` looks for it).
+    let mut certificate_line = None;
     let (data, mode) = if format.is_private() {
         if !file.is_private() {
             return Err(on_input(Error::new(ErrorKind::InvalidRequest(format!(
@@ -85,6 +88,13 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             )
             .map_err(on_input)?;
         }
+        if let Some(cert) = key.certificate()
+            && format != Format::Ppk
+        {
+            let mut cert = cert.clone();
+            cert.set_comment(key.comment());
+            certificate_line = Some(encode_public(&cert, Format::Public).map_err(on_input)?);
+        }
         let data = encode_private(&key, &target, passphrase.as_ref()).map_err(on_input)?;
         if args.fips {
             fips_policy::verify_output(&data, key.public_key(), args.strict).map_err(on_input)?;
@@ -109,9 +119,29 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         (Zeroizing::new(text.into_bytes()), PUBLIC_MODE)
     };
 
-    match output {
-        Some(path) => output::write_file(path, &data, mode, args.force).map_err(Failure::Plain),
-        None => {
+    match (output, certificate_line) {
+        (Some(path), Some(line)) => {
+            let mut cert_path = path.clone().into_os_string();
+            cert_path.push("-cert.pub");
+            let cert_path = std::path::PathBuf::from(cert_path);
+            output::refuse_existing(path, args.force).map_err(Failure::Plain)?;
+            output::refuse_existing(&cert_path, args.force).map_err(Failure::Plain)?;
+            let key = output::stage(path, &data, mode).map_err(Failure::Plain)?;
+            let cert =
+                output::stage(&cert_path, line.as_bytes(), PUBLIC_MODE).map_err(Failure::Plain)?;
+            output::commit_all(vec![key, cert], args.force).map_err(Failure::Plain)
+        }
+        (Some(path), None) => {
+            output::write_file(path, &data, mode, args.force).map_err(Failure::Plain)
+        }
+        (None, certificate) => {
+            if certificate.is_some() {
+                eprintln!(
+                    "keyconv: {}: the key's certificate is not written to standard output: \
+                     give -o FILE to get FILE-cert.pub beside it",
+                    output::printable(&args.input)
+                );
+            }
             let mut out = std::io::stdout().lock();
             output::write_stdout(&mut out, &data)?;
             out.flush().map_err(output::stdout_error)

@@ -70,6 +70,13 @@ pub(crate) fn fix(
         Ok(m) if !m.file_type().is_file() => return Outcome::Left("not a regular file".into()),
         _ => {}
     }
+    if carries_certificate(path) {
+        return Outcome::Left(
+            "the key carries an OpenSSH certificate, which PKCS#8 cannot hold: convert it with \
+             `keyconv convert --to pkcs8 --fips -o NEW` (which writes NEW-cert.pub beside it)"
+                .into(),
+        );
+    }
     let backup = args.backup.then(|| backup_path(path));
     if let Some(bak) = &backup
         && std::fs::symlink_metadata(bak).is_ok()
@@ -100,6 +107,21 @@ pub(crate) fn fix(
         Ok(()) => Outcome::Fixed(what),
         Err(e) => Outcome::Left(e.to_string()),
     }
+}
+
+/// Whether the file is a PPK carrying a certificate (`puttygen --certificate`): its public key,
+/// in clear, is one. An in-place rewrite as PKCS#8 would lose it.
+fn carries_certificate(path: &Path) -> bool {
+    let name = path.display().to_string();
+    Input::new(&name)
+        .read_key_file()
+        .ok()
+        .and_then(|bytes| KeyFile::decode(&bytes).ok())
+        .is_some_and(|file| {
+            file.public_keys()
+                .iter()
+                .any(|k| k.data().certificate().is_some())
+        })
 }
 
 fn rewrite(

@@ -147,6 +147,13 @@ impl Report {
                 "               {}\n",
                 key.fingerprint(FingerprintHash::Md5)
             ));
+            if let Some(cert) = key.data().certificate() {
+                s.push_str("  certificate:\n");
+                for (depth, line) in super::certificate::lines(&cert) {
+                    let indent = if depth == 0 { "    " } else { "        " };
+                    s.push_str(&format!("{indent}{}\n", printable(&line)));
+                }
+            }
         }
         if let Some(note) = &self.note {
             s.push_str(&format!("  key:         unknown ({note})\n"));

@@ -51,16 +51,20 @@ fn head(file: &str, status: &str) -> Map<String, Value> {
     entry
 }
 
-/// A public key: type, algorithm, size, comment and both fingerprints.
+/// A public key: type, algorithm, size, comment and both fingerprints; a certificate's fields.
 pub(crate) fn key(key: &PublicKey) -> Value {
-    json!({
+    let mut value = json!({
         "type": key.data().label(),
         "algorithm": key.data().algorithm(),
         "bits": key.data().bits(),
         "comment": key.comment(),
         "fingerprint_sha256": key.fingerprint(FingerprintHash::Sha256),
         "fingerprint_md5": key.fingerprint(FingerprintHash::Md5),
-    })
+    });
+    if let (Some(cert), Value::Object(map)) = (key.data().certificate(), &mut value) {
+        map.insert("certificate".into(), super::certificate::json(&cert));
+    }
+    value
 }
 
 /// The entries as one pretty-printed JSON array, with a final newline.

@@ -13,6 +13,8 @@ pub(crate) struct Reader<'a> {
     input: &'a [u8],
     offset: usize,
     format: Format,
+    /// Where `input` starts in the outermost input (for a nested reader), for messages.
+    base: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -22,12 +24,24 @@ impl<'a> Reader<'a> {
             input,
             offset: 0,
             format,
+            base: 0,
+        }
+    }
+
+    /// A reader over `input`, a string just read by this reader (a structure nested in this
+    /// one), whose errors name the same format and offsets in the outermost input.
+    pub(crate) fn nested(&self, input: &'a [u8]) -> Reader<'a> {
+        Reader {
+            input,
+            offset: 0,
+            format: self.format,
+            base: (self.base + self.offset).saturating_sub(input.len()),
         }
     }
 
     /// A malformed-input error at the current offset.
     pub(crate) fn error(&self, what: impl Into<String>) -> Error {
-        Error::malformed_at(self.format, what, Location::Offset(self.offset))
+        Error::malformed_at(self.format, what, Location::Offset(self.base + self.offset))
     }
 
     /// The bytes not read yet.
@@ -78,7 +92,7 @@ impl<'a> Reader<'a> {
             Error::malformed_at(
                 self.format,
                 format!("{what} is not UTF-8"),
-                Location::Offset(start),
+                Location::Offset(self.base + start),
             )
         })
     }
@@ -88,7 +102,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn mpint(&mut self, what: &str) -> Result<&'a [u8]> {
         let start = self.offset;
         let bytes = self.string(what)?;
-        let at = |what: String| Error::malformed_at(self.format, what, Location::Offset(start));
+        let at = |what: String| {
+            Error::malformed_at(self.format, what, Location::Offset(self.base + start))
+        };
         match bytes {
             [] => Ok(bytes),
             [first, ..] if first & 0x80 != 0 => Err(at(format!("{what} is negative"))),

@@ -33,8 +33,8 @@
 //! - Anything but white space after the END line is an error (ssh-keygen ignores it); text
 //!   before the BEGIN line is skipped, as in every PEM reader.
 //! - An unencrypted security key (`sk-ssh-ed25519@openssh.com`, `sk-ecdsa-…`) gives its public
-//!   key (without the comment, which follows fields keyconv does not read); its private key is
-//!   an [`ErrorKind::UnsupportedKeyType`].
+//!   key and comment (the private section's PROTOCOL.u2f fields are checked for framing); its
+//!   private key is an [`ErrorKind::UnsupportedKeyType`]: the private half is in the device.
 //! - A file whose public key (header) differs from the one in its private section is an
 //!   [`ErrorKind::InconsistentKey`].
 
@@ -314,6 +314,16 @@ fn decode_file(input: &[u8]) -> Result<OpensshFile> {
             };
             (protection, section)
         }
+        None if is_security_key(public.data().algorithm()) => {
+            let comment = read_security_key_section(section, &public_blob)?;
+            public.set_stored_comment(comment);
+            let e = Error::new(ErrorKind::UnsupportedKeyType(format!(
+                "{} as a private key: a security key's private half stays in its FIDO device \
+                 (the file holds only a handle to it)",
+                public.data().algorithm()
+            )));
+            (Protection::None, Section::Unsupported(e))
+        }
         None => match read_section(section, &public_blob, false) {
             Ok((comment, secret)) => {
                 public.set_stored_comment(comment);
@@ -418,6 +428,62 @@ fn read_section(
         )));
     }
     let comment = String::from_utf8_lossy(r.string("comment")?).into_owned();
+    check_padding(&r)?;
+    Ok((comment, secret))
+}
+
+fn is_security_key(algorithm: &str) -> bool {
+    matches!(
+        algorithm,
+        "sk-ssh-ed25519@openssh.com" | "sk-ecdsa-sha2-nistp256@openssh.com"
+    )
+}
+
+/// Reads the clear private section of a security key (PROTOCOL.u2f): check integers, the
+/// public fields (which must be the header's), `byte flags, string key_handle, string
+/// reserved`, the comment and the padding. Returns the comment.
+fn read_security_key_section(plain: &[u8], public_blob: &[u8]) -> Result<String> {
+    let mut r = Reader::new(plain, F);
+    let check1 = r.u32("check integer")?;
+    let check2 = r.u32("check integer")?;
+    if check1 != check2 {
+        return Err(Error::malformed(F, "the check integers differ"));
+    }
+    let fields_start = r.remaining();
+    let name = r.str("key type")?;
+    match name {
+        "sk-ssh-ed25519@openssh.com" => {
+            r.string("Ed25519 public key")?;
+        }
+        "sk-ecdsa-sha2-nistp256@openssh.com" => {
+            r.string("curve name")?;
+            r.string("EC point")?;
+        }
+        other => {
+            return Err(Error::new(ErrorKind::InconsistentKey(format!(
+                "the header's security key is {other} in the private section"
+            ))));
+        }
+    }
+    r.string("security key application")?;
+    let public = fields_start
+        .get(..fields_start.len() - r.remaining().len())
+        .unwrap_or_default();
+    if public != public_blob {
+        return Err(Error::new(ErrorKind::InconsistentKey(
+            "the public key in the header differs from the one in the private section".into(),
+        )));
+    }
+    r.bytes(1, "security key flags")?;
+    r.string("security key handle")?;
+    r.string("security key reserved field")?;
+    let comment = String::from_utf8_lossy(r.string("comment")?).into_owned();
+    check_padding(&r)?;
+    Ok(comment)
+}
+
+/// The padding after the comment: 1, 2, 3, … (at most [`MAX_PADDING`] bytes).
+fn check_padding(r: &Reader<'_>) -> Result<()> {
     let padding = r.remaining();
     let padding_ok = padding.len() <= MAX_PADDING
         && padding
@@ -427,7 +493,7 @@ fn read_section(
     if !padding_ok {
         return Err(r.error("the padding is not 1, 2, 3, …"));
     }
-    Ok((comment, secret))
+    Ok(())
 }
 
 /// The fields of one key in the private section: its public part and its secret.

@@ -41,6 +41,9 @@
 //! - The MAC is checked in constant time before the private blob is parsed; a mismatch is
 //!   [`ErrorKind::IncorrectPassphrase`] ([`Error::may_be_corrupted`]), also for an unencrypted file (whose MAC can
 //!   only fail through corruption or editing; the hint says so).
+//! - A file that ends after its public lines (no `Private-Lines`, `Private-MAC`: what sshpk
+//!   writes for a public key) gives its public key, as puttygen reads it; its private key is
+//!   refused.
 //! - Up to 15 bytes of padding may follow the private key fields (the MAC authenticates them),
 //!   whatever their content, so that files from other writers are read.
 //!
@@ -315,6 +318,8 @@ struct PpkFile {
     private_blob: Zeroizing<Vec<u8>>,
     mac: Vec<u8>,
     protection: Protection,
+    /// The file ends after the public key (no `Private-Lines`), as sshpk writes one.
+    public_only: bool,
 }
 
 const CIPHER: &str = "aes256-cbc";
@@ -344,6 +349,9 @@ impl PpkFile {
         };
         let comment = lines.header("Comment")?.to_vec();
         let public_blob = lines.blob("Public-Lines")?;
+        if lines.only_blank_left() {
+            return PpkFile::public_only(version, algorithm, comment, public_blob);
+        }
         let argon2 = match (version, encrypted) {
             (Version::V3, true) => Some(Argon2Params::read(&mut lines)?),
             _ => None,
@@ -369,15 +377,7 @@ impl PpkFile {
 
         let mut public = PublicKey::from_ssh_blob(&public_blob, "", Format::Ppk)?;
         public.set_stored_comment(comment_text(&comment));
-        if public.data().algorithm() != algorithm {
-            return Err(Error::malformed(
-                Format::Ppk,
-                format!(
-                    "the first line says {algorithm} but the public key is {}",
-                    public.data().algorithm()
-                ),
-            ));
-        }
+        check_algorithm(&public, algorithm)?;
         let protection = match (&argon2, encrypted) {
             (_, false) => Protection::None,
             (None, true) => Protection::Encrypted {
@@ -402,8 +402,51 @@ impl PpkFile {
             private_blob,
             mac,
             protection,
+            public_only: false,
         })
     }
+}
+
+impl PpkFile {
+    /// A file that ends after its public key, as sshpk writes a public key "in PPK format":
+    /// puttygen reads its public key and refuses the private one; so does keyconv.
+    fn public_only(
+        version: Version,
+        algorithm: &str,
+        comment: Vec<u8>,
+        public_blob: Vec<u8>,
+    ) -> Result<PpkFile> {
+        let mut public = PublicKey::from_ssh_blob(&public_blob, "", Format::Ppk)?;
+        public.set_stored_comment(comment_text(&comment));
+        check_algorithm(&public, algorithm)?;
+        Ok(PpkFile {
+            version,
+            algorithm: algorithm.to_owned(),
+            encrypted: false,
+            comment,
+            public_blob,
+            public,
+            argon2: None,
+            private_blob: Zeroizing::new(Vec::new()),
+            mac: Vec::new(),
+            protection: Protection::None,
+            public_only: true,
+        })
+    }
+}
+
+/// The first line's algorithm must be the public key's.
+fn check_algorithm(public: &PublicKey, algorithm: &str) -> Result<()> {
+    if public.data().algorithm() != algorithm {
+        return Err(Error::malformed(
+            Format::Ppk,
+            format!(
+                "the first line says {algorithm} but the public key is {}",
+                public.data().algorithm()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The input as bytes: a UTF-8 BOM dropped, UTF-16 (with BOM) converted to UTF-8. Other input
@@ -475,9 +518,27 @@ impl PrivateKeyFile for PpkFile {
         passphrase: Option<&Passphrase>,
         limits: &KdfLimits,
     ) -> Result<PrivateKey> {
-        let Some(key_type) = self.public.key_type() else {
+        if self.public_only {
+            return Err(Error::new(ErrorKind::InvalidRequest(
+                "the .ppk file holds only a public key (it ends after Public-Lines, as sshpk \
+                 writes one): a private key output needs the private key"
+                    .into(),
+            )));
+        }
+        // A PPK made by `puttygen --certificate` stores the certificate as its public blob and
+        // the plain key's private fields.
+        let certificate = self.public.data().certificate();
+        let plain = match &certificate {
+            Some(cert) => {
+                let mut plain = PublicKey::new(cert.key.clone(), "")?;
+                plain.set_stored_comment(self.public.comment());
+                plain
+            }
+            None => self.public.clone(),
+        };
+        let Some(key_type) = plain.key_type() else {
             return Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "{} as a private key (keyconv carries certificates as public keys only)",
+                "{} as a private key (a security key's private half is in the device)",
                 self.algorithm
             ))));
         };
@@ -511,7 +572,11 @@ impl PrivateKeyFile for PpkFile {
             });
         }
         let secret = secret::decode(key_type, &blob)?;
-        PrivateKey::new(self.public.clone(), secret)
+        let key = PrivateKey::new(plain, secret)?;
+        match certificate {
+            Some(_) => key.with_certificate(Some(self.public.clone())),
+            None => Ok(key),
+        }
     }
 }
 
@@ -555,8 +620,12 @@ pub fn encode(
         ));
     }
     let passphrase = passphrase.filter(|p| !p.is_empty());
-    let algorithm = key.key_type().ssh_name();
-    let public_blob = key.public_key().to_ssh_blob();
+    // A certified key is written as `puttygen --certificate` writes it: the certificate as
+    // the public blob.
+    let (algorithm, public_blob) = match key.certificate() {
+        Some(cert) => (cert.data().algorithm(), cert.to_ssh_blob()),
+        None => (key.key_type().ssh_name(), key.public_key().to_ssh_blob()),
+    };
     let mut private_blob = secret::encode(key);
 
     let (argon2, keys) = match (passphrase, options) {

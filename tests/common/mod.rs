@@ -227,3 +227,63 @@ pub fn noncanonical_rsa(line: &str) -> String {
         <base64ct::Base64 as base64ct::Encoding>::encode_string(&out)
     )
 }
+
+/// The OpenSSH certificates of `testdata/cert/` made by `ssh-keygen -s` (`NAME-cert.pub`),
+/// sorted by name.
+pub fn certificates() -> Vec<PathBuf> {
+    let mut certs: Vec<PathBuf> = std::fs::read_dir(testdata().join("cert"))
+        .expect("testdata/cert")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("-cert.pub"))
+        .collect();
+    certs.sort();
+    assert!(
+        certs.len() >= 10,
+        "testdata/cert holds too few certificates"
+    );
+    certs
+}
+
+/// The PPKs of `testdata/cert/` that carry a certificate (`puttygen --certificate`), each with
+/// the `-cert.pub` it carries.
+pub fn certified_ppks() -> Vec<(PathBuf, PathBuf)> {
+    let mut ppks: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(testdata().join("cert"))
+        .expect("testdata/cert")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".ppk"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let stem = name.split(".ppk").next().unwrap().to_owned();
+            let cert = p.with_file_name(format!("{stem}-cert.pub"));
+            (p, cert)
+        })
+        .collect();
+    ppks.sort();
+    assert!(
+        ppks.len() >= 4,
+        "testdata/cert holds too few certified PPKs"
+    );
+    ppks
+}
+
+/// What `ssh-keygen -L -f FILE` prints after the file name, one trimmed line per field or
+/// list item, with `TZ` set to `tz` (ssh-keygen prints local time).
+pub fn ssh_keygen_cert_lines(file: &Path, tz: &str) -> Vec<String> {
+    let out = run(Command::new("ssh-keygen")
+        .env("TZ", tz)
+        .arg("-L")
+        .arg("-f")
+        .arg(file));
+    assert!(
+        out.status.success(),
+        "ssh-keygen -L {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().to_owned())
+        .collect()
+}

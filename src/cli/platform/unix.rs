@@ -60,3 +60,25 @@ pub fn default_authorized_keys() -> Result<PathBuf, &'static str> {
         _ => Err("HOME"),
     }
 }
+
+/// `secs` since the epoch as the local civil time `(year, month, day, hour, minute, second)`,
+/// as `localtime_r` gives it (ssh-keygen prints certificate validity in local time); `None`
+/// when the time is out of the C library's range.
+pub fn local_civil_time(secs: u64) -> Option<(i64, u32, u32, u32, u32, u32)> {
+    let t = libc::time_t::try_from(secs).ok()?;
+    // SAFETY: `tm` is plain data that localtime_r fills; both pointers are valid for the call.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if !ok {
+        return None;
+    }
+    let field = |v: libc::c_int| u32::try_from(v).ok();
+    Some((
+        i64::from(tm.tm_year) + 1900,
+        field(tm.tm_mon)? + 1,
+        field(tm.tm_mday)?,
+        field(tm.tm_hour)?,
+        field(tm.tm_min)?,
+        field(tm.tm_sec)?,
+    ))
+}

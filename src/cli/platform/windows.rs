@@ -307,3 +307,8 @@ fn wide(text: &OsStr) -> io::Result<Vec<u16>> {
     wide.push(0);
     Ok(wide)
 }
+
+/// Local civil time is not looked up on Windows: certificate times are shown in UTC there.
+pub fn local_civil_time(_secs: u64) -> Option<(i64, u32, u32, u32, u32, u32)> {
+    None
+}

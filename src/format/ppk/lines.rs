@@ -37,6 +37,11 @@ impl<'a> Lines<'a> {
         Error::malformed_at(Format::Ppk, what, Location::Line(self.number.max(1)))
     }
 
+    /// Whether nothing but white space is left.
+    pub(super) fn only_blank_left(&self) -> bool {
+        self.rest.iter().all(u8::is_ascii_whitespace)
+    }
+
     /// The next line without its terminator, or `None` at the end of the input.
     pub(super) fn next_line(&mut self) -> Option<&'a [u8]> {
         if self.rest.is_empty() {
