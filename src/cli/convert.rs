@@ -139,7 +139,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
                 eprintln!(
                     "keyconv: {}: the key's certificate is not written to standard output: \
                      give -o FILE to get FILE-cert.pub beside it",
-                    output::printable(&args.input)
+                    output::printable(&args.input.to_string_lossy())
                 );
             }
             let mut out = std::io::stdout().lock();
