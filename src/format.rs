@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::encoding::cbc::CbcCipher;
 use crate::encoding::pem as armour;
-use crate::encoding::{der, paste, text};
+use crate::encoding::{asn1, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
@@ -67,7 +67,7 @@ fn detect_der(input: &[u8]) -> Option<Format> {
     if input.first() != Some(&0x30) {
         return None;
     }
-    let tags = der::sequence_tags(input)?;
+    let tags = asn1::sequence_tags(input)?;
     match tags.as_slice() {
         // PrivateKeyInfo / OneAsymmetricKey: version, algorithm, privateKey [, attributes, publicKey]
         [0x02, 0x30, 0x04, ..] => Some(Format::Pkcs8),
@@ -289,6 +289,59 @@ impl KeyFile {
         }
     }
 
+    /// Whether the file's public keys are inside its encryption: [`KeyFile::public_keys`] is
+    /// empty, and [`KeyFile::unlock_public_keys`] needs the passphrase (encrypted PKCS#8,
+    /// PKCS#12, traditional PEM, ssh.com).
+    ///
+    /// ```
+    /// use keyconv::KeyFile;
+    ///
+    /// let pkcs8 = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// assert!(pkcs8.public_keys_are_encrypted());
+    /// let ppk = KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+    /// assert!(!ppk.public_keys_are_encrypted()); // a .ppk stores its public key in clear
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn public_keys_are_encrypted(&self) -> bool {
+        match &self.contents {
+            Contents::Public(_) => false,
+            Contents::Private(p) => {
+                p.public_key().is_none() && matches!(p.protection(), Protection::Encrypted { .. })
+            }
+        }
+    }
+
+    /// The public keys of the file: those it stores in clear (no KDF runs, `passphrase` is not
+    /// used), else the public half of its private key, unlocked with `passphrase` within
+    /// `limits`. [`ErrorKind::PassphraseRequired`] when the keys are encrypted and no
+    /// passphrase is given; see [`public_keys`](crate::public_keys) for the one-call form.
+    ///
+    /// ```
+    /// use keyconv::{ErrorKind, KdfLimits, KeyFile, Passphrase};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// let limits = KdfLimits::default();
+    /// let e = file.unlock_public_keys(None, &limits).unwrap_err();
+    /// assert_eq!(e.kind(), &ErrorKind::PassphraseRequired);
+    /// let pass = Passphrase::from("correct horse battery");
+    /// let keys = file.unlock_public_keys(Some(&pass), &limits)?;
+    /// assert_eq!(keys[0].data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn unlock_public_keys(
+        &self,
+        passphrase: Option<&Passphrase>,
+        limits: &KdfLimits,
+    ) -> Result<Vec<PublicKey>> {
+        let keys = self.public_keys();
+        if !keys.is_empty() || !self.is_private() {
+            return Ok(keys);
+        }
+        Ok(vec![
+            self.private_key(passphrase, limits)?.public_key().clone(),
+        ])
+    }
+
     /// The private key, decrypting with `passphrase` where the file is encrypted.
     pub fn private_key(
         &self,
@@ -303,6 +356,30 @@ impl KeyFile {
             Contents::Private(p) => p.private_key(passphrase, limits),
         }
     }
+}
+
+/// The public keys of a key file of any format, in one call: those it stores in clear (no KDF
+/// runs and `passphrase` is not used: a `.ppk`, an OpenSSH private key, every public format),
+/// else the public half of its private key, unlocked with `passphrase` within
+/// [`KdfLimits::default()`]. For other limits, or to ask for a passphrase only when one is
+/// needed, use [`KeyFile::public_keys_are_encrypted`] and [`KeyFile::unlock_public_keys`].
+///
+/// ```
+/// use keyconv::{ErrorKind, Passphrase};
+///
+/// // An encrypted .ppk: its public key is in clear.
+/// let keys = keyconv::public_keys(include_bytes!("../testdata/ed25519.ppk3-argon2id"), None)?;
+/// assert_eq!(keys[0].comment(), "ed25519@keyconv-test");
+/// // An encrypted PKCS#8 file: its public key needs the passphrase.
+/// let pkcs8 = include_bytes!("../testdata/ed25519.pkcs8-aes128");
+/// let e = keyconv::public_keys(pkcs8, None).unwrap_err();
+/// assert_eq!(e.kind(), &ErrorKind::PassphraseRequired);
+/// let keys = keyconv::public_keys(pkcs8, Some(&Passphrase::from("correct horse battery")))?;
+/// assert_eq!(keys[0].data().algorithm(), "ssh-ed25519");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+pub fn public_keys(input: &[u8], passphrase: Option<&Passphrase>) -> Result<Vec<PublicKey>> {
+    KeyFile::decode(input)?.unlock_public_keys(passphrase, &KdfLimits::default())
 }
 
 /// What to write: a format, with the options of that format only (SPEC §5). An option that

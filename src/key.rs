@@ -8,6 +8,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+use crate::encoding::oid;
 use crate::encoding::wire::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format_name::Format;
@@ -72,9 +73,9 @@ impl EcCurve {
     /// The dotted OID of the named curve (RFC 5480).
     pub fn oid(self) -> &'static str {
         match self {
-            EcCurve::P256 => "1.2.840.10045.3.1.7",
-            EcCurve::P384 => "1.3.132.0.34",
-            EcCurve::P521 => "1.3.132.0.35",
+            EcCurve::P256 => oid::SECP256R1,
+            EcCurve::P384 => oid::SECP384R1,
+            EcCurve::P521 => oid::SECP521R1,
         }
     }
 }
@@ -694,6 +695,26 @@ impl PrivateKey {
             public: PublicKey {
                 data,
                 comment: comment.to_owned(),
+                comment_stored: false,
+            },
+            secret,
+        })
+    }
+
+    /// A DSA key from its domain parameters and private `x` (formats such as PKCS#8 store no
+    /// `y`): `y = gˣ mod p` is computed, once. Errors name `format`.
+    pub(crate) fn from_dsa_x(
+        p: Vec<u8>,
+        q: Vec<u8>,
+        g: Vec<u8>,
+        x: &SecretBytes,
+        format: Format,
+    ) -> Result<PrivateKey> {
+        let (data, secret) = check::derive_dsa(p, q, g, x, format)?;
+        Ok(PrivateKey {
+            public: PublicKey {
+                data,
+                comment: String::new(),
                 comment_stored: false,
             },
             secret,

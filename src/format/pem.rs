@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
-use crate::encoding::{der, pem as armour, text};
+use crate::encoding::{pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::der_keys;
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
@@ -155,7 +155,7 @@ impl KeyKind {
     /// The kind whose structure `der` has (a SEQUENCE filling it: nine or more INTEGERs for
     /// RSA, six for DSA, INTEGER then OCTET STRING for EC), if any.
     fn of_der(der: &[u8]) -> Option<KeyKind> {
-        let tags = der::sequence_tags(der)?;
+        let tags = asn1::sequence_tags(der)?;
         let integers = tags.iter().take_while(|&&t| t == asn1::INTEGER).count();
         match tags.as_slice() {
             [asn1::INTEGER, asn1::OCTET_STRING, ..] => Some(KeyKind::Ec),
