@@ -29,6 +29,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::format::Format;
 use crate::key::PublicKey;
 
+pub mod authorized_keys;
 pub mod known_hosts;
 
 const FORMAT: Format = Format::Public;
