@@ -2,7 +2,9 @@
 # Build OpenSSL's FIPS provider from Debian's openssl source package and write an OpenSSL config that
 # activates only the `fips` and `base` providers (default_properties = fips=yes).
 #
-# The result is cached outside the repository (it takes ~9 minutes on 2 cores):
+# The result is cached outside the repository. Only the module is built (the generated headers,
+# then providers/fips.so: 65 s of CPU, ~2 min on 2 busy cores; the whole of OpenSSL took ~9 min),
+# and it is byte-identical to the fips.so of a full build:
 #   $KEYCONV_FIPS_DIR/fips.so, fipsmodule.cnf, openssl-fips.cnf
 # Prints the path of openssl-fips.cnf on its last line. Use it as OPENSSL_CONF for FIPS-only runs of
 # the system `openssl` and `ssh-keygen`.
@@ -49,7 +51,9 @@ SRC
     tarball=$(ls "$work"/openssl_3.*.orig.tar.gz | head -n 1)
     tar -xzf "$tarball" -C "$work"
     top=$(find "$work" -maxdepth 1 -type d -name 'openssl-3*' | head -n 1)
-    (cd "$top" && ./Configure enable-fips no-tests >/dev/null && make -j"$(nproc)" >/dev/null 2>&1)
+    (cd "$top" && ./Configure enable-fips no-tests >/dev/null &&
+      make -j"$(nproc)" build_generated >/dev/null 2>&1 &&
+      make -j"$(nproc)" providers/fips.so >/dev/null 2>&1)
     cp "$top/providers/fips.so" "$dir/fips.so"
   fi
   openssl fipsinstall -module "$dir/fips.so" -out "$dir/fipsmodule.cnf" >/dev/null 2>&1

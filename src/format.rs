@@ -390,7 +390,11 @@ pub fn public_keys(input: &[u8], passphrase: Option<&Passphrase>) -> Result<Vec<
 /// use keyconv::format::Target;
 /// use keyconv::Format;
 ///
-/// let target = Target::OpenSsh(OpensshOptions { cipher: OpensshCipher::Aes256Gcm, rounds: 32 });
+/// let target = Target::OpenSsh(OpensshOptions {
+///     cipher: OpensshCipher::Aes256Gcm,
+///     rounds: 32,
+///     ..OpensshOptions::default()
+/// });
 /// assert_eq!(target.format(), Format::OpenSsh);
 /// assert_eq!(Target::default_for(Format::Spki), Some(Target::Spki));
 /// ```
@@ -449,6 +453,60 @@ impl Target {
             Target::Sshcom => Format::Sshcom,
             Target::Rfc4716 => Format::Rfc4716,
             Target::Spki => Format::Spki,
+        }
+    }
+
+    /// The key derivation limits the target's options keep when writing with a passphrase
+    /// (SPEC §3); the targets without a configurable key derivation have none.
+    ///
+    /// ```
+    /// use keyconv::format::Target;
+    /// use keyconv::{Format, KdfLimits};
+    /// let mut target = Target::default_for(Format::OpenSsh).unwrap();
+    /// target.set_limits(KdfLimits { allow_expensive: true });
+    /// assert_eq!(target.limits(), Some(KdfLimits { allow_expensive: true }));
+    /// assert_eq!(Target::Spki.limits(), None);
+    /// ```
+    pub fn limits(&self) -> Option<KdfLimits> {
+        match self {
+            Target::OpenSsh(o) => Some(o.limits),
+            Target::Ppk(ppk::PpkOptions::V3(a)) => Some(a.limits),
+            Target::Pkcs8(o) => Some(o.limits),
+            _ => None,
+        }
+    }
+
+    /// Sets the key derivation limits of the target's options (see [`Target::limits`]).
+    pub fn set_limits(&mut self, limits: KdfLimits) {
+        match self {
+            Target::OpenSsh(o) => o.limits = limits,
+            Target::Ppk(ppk::PpkOptions::V3(a)) => a.limits = limits,
+            Target::Pkcs8(o) => o.limits = limits,
+            _ => {}
+        }
+    }
+
+    /// Refuses, before any work, a key derivation the encoder would refuse: what writing with
+    /// a non-empty passphrase asks above the options' limits. Without a passphrase nothing is
+    /// derived, so nothing is refused.
+    ///
+    /// ```
+    /// use keyconv::format::openssh::OpensshOptions;
+    /// use keyconv::format::Target;
+    /// use keyconv::Passphrase;
+    /// let slow = Target::OpenSsh(OpensshOptions { rounds: 1_000_000, ..OpensshOptions::default() });
+    /// assert!(slow.check_limits(Some(&Passphrase::from("pw"))).is_err());
+    /// assert!(slow.check_limits(None).is_ok());
+    /// ```
+    pub fn check_limits(&self, passphrase: Option<&Passphrase>) -> Result<()> {
+        if passphrase.is_none_or(|p| p.is_empty()) {
+            return Ok(());
+        }
+        match self {
+            Target::OpenSsh(o) => o.check_limits(),
+            Target::Ppk(ppk::PpkOptions::V3(a)) => a.check_limits(),
+            Target::Pkcs8(o) => o.check_limits(),
+            _ => Ok(()),
         }
     }
 

@@ -276,6 +276,7 @@ fn options(cipher: &str, pass: Option<&Passphrase>) -> Options {
         openssh: OpensshOptions {
             cipher: cipher.parse().unwrap(),
             rounds: 2,
+            ..OpensshOptions::default()
         },
     }
 }

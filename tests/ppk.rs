@@ -261,6 +261,7 @@ fn fast_argon2() -> Argon2Options {
         passes: 1,
         parallelism: 1,
         salt: None,
+        ..Argon2Options::default()
     }
 }
 
@@ -373,6 +374,7 @@ fn every_argon2_variant_and_lane_count_round_trips_through_puttygen() {
                 passes: 3,
                 parallelism: lanes,
                 salt: Some([0x5a; 16]),
+                ..Argon2Options::default()
             });
             let ours = ppk::encode(&key, &options, Some(&pass)).unwrap();
             assert!(ours.contains(&format!("Key-Derivation: {}\n", variant.ppk_name())));

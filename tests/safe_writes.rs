@@ -655,6 +655,151 @@ fn write_side_kdf_parameters_obey_the_read_limits() {
     assert_eq!(o.status.code(), Some(1), "{o:?}");
 }
 
+/// The library's encoders keep the same limits (keyconv 0.1 checked them only in the CLI, so
+/// `PrivateKey::to_openssh` with 4,000,000,000 rounds ran for days): every one-call writer and
+/// `encode_private` refuse at once with `KdfTooExpensive`, and lifting the limits in the
+/// options lets the check pass.
+#[test]
+fn library_encoders_refuse_what_the_read_limits_refuse() {
+    use keyconv::format::openssh::OpensshOptions;
+    use keyconv::format::pkcs8::Pkcs8Options;
+    use keyconv::format::ppk::{Argon2Options, PpkOptions};
+    use keyconv::format::{Target, encode_private};
+    use keyconv::protection::Prf;
+    use keyconv::{ErrorKind, KdfLimits, KeySpec, Passphrase, PrivateKey};
+
+    let key = PrivateKey::generate(KeySpec::Ed25519, "limits").unwrap();
+    let pass = Passphrase::from("a passphrase");
+    let openssh = OpensshOptions {
+        rounds: 4_000_000_000,
+        ..OpensshOptions::default()
+    };
+    let argon2 = Argon2Options {
+        memory_kib: 1 << 20,
+        passes: 9,
+        ..Argon2Options::default()
+    };
+    let pkcs8 = Pkcs8Options {
+        prf: Prf::HmacSha512,
+        iterations: 12_000_001,
+        ..Pkcs8Options::default()
+    };
+    let too_expensive = |what: &str, e: keyconv::Error, start: Instant| {
+        assert!(
+            matches!(e.kind(), ErrorKind::KdfTooExpensive { .. }),
+            "{what}: {e:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(1), "{what}");
+    };
+    let t = Instant::now();
+    too_expensive(
+        "to_openssh",
+        key.to_openssh(&openssh, Some(&pass)).unwrap_err(),
+        t,
+    );
+    let t = Instant::now();
+    let ppk = PpkOptions::V3(argon2.clone());
+    too_expensive("to_ppk", key.to_ppk(&ppk, Some(&pass)).unwrap_err(), t);
+    let t = Instant::now();
+    too_expensive(
+        "to_pkcs8_der",
+        key.to_pkcs8_der(&pkcs8, Some(&pass)).unwrap_err(),
+        t,
+    );
+    let t = Instant::now();
+    too_expensive(
+        "to_pkcs8_pem",
+        key.to_pkcs8_pem(&pkcs8, Some(&pass)).unwrap_err(),
+        t,
+    );
+    for target in [
+        Target::OpenSsh(openssh.clone()),
+        Target::Ppk(ppk.clone()),
+        Target::Pkcs8(pkcs8.clone()),
+    ] {
+        let t = Instant::now();
+        let e = encode_private(&key, &target, Some(&pass)).unwrap_err();
+        too_expensive(&format!("encode_private {:?}", target.format()), e, t);
+        assert!(target.check_limits(Some(&pass)).is_err());
+        // Without a passphrase nothing is derived: the same options write a clear key.
+        assert!(encode_private(&key, &target, None).is_ok());
+        let mut lifted = target.clone();
+        lifted.set_limits(KdfLimits {
+            allow_expensive: true,
+        });
+        assert!(lifted.check_limits(Some(&pass)).is_ok(), "{lifted:?}");
+    }
+}
+
+/// A name given on the command line that is not UTF-8 is opened by its real name in every
+/// command that takes file names (keyconv 0.1 took argv names as `String`s: clap refused them,
+/// "invalid UTF-8 was detected", exit 2), and shown lossily, escaped.
+#[test]
+fn argv_names_that_are_not_utf8_open_in_every_command() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir();
+    let odd = |tail: &[u8]| {
+        let mut name = b"key-\xff".to_vec();
+        name.extend_from_slice(tail);
+        dir.path().join(std::ffi::OsStr::from_bytes(&name))
+    };
+    let private = odd(b"");
+    let public = odd(b".pub");
+    std::fs::copy(td("ed25519.openssh"), &private).unwrap();
+    std::fs::copy(td("ed25519.pub"), &public).unwrap();
+    let reference = std::fs::read_to_string(td("ed25519.pub")).unwrap();
+    let fingerprint = std::fs::read_to_string(td("ed25519.fingerprint-sha256")).unwrap();
+    let sha256 = fingerprint.split_whitespace().nth(1).unwrap().to_owned();
+    let ok = |o: &std::process::Output, what: &str| {
+        assert!(o.status.success(), "{what}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+
+    let out = odd(b".ppk");
+    let o = run(keyconv()
+        .arg("convert")
+        .arg(&private)
+        .args(["--to", "ppk", "--no-passphrase", "-o"])
+        .arg(&out)
+        .stdin(Stdio::null()));
+    ok(&o, "convert");
+    let o = run(keyconv().arg("public").arg(&out).stdin(Stdio::null()));
+    assert_eq!(ok(&o, "public of the converted file"), reference);
+
+    let o = run(keyconv().arg("public").arg(&private).stdin(Stdio::null()));
+    assert_eq!(ok(&o, "public"), reference);
+    let o = run(keyconv()
+        .arg("fingerprint")
+        .arg(&public)
+        .stdin(Stdio::null()));
+    assert!(ok(&o, "fingerprint").contains(&sha256), "{o:?}");
+    let o = run(keyconv()
+        .args(["inspect", "--json"])
+        .arg(&private)
+        .stdin(Stdio::null()));
+    assert!(ok(&o, "inspect").contains(&sha256), "{o:?}");
+    let o = run(keyconv()
+        .arg("fips-check")
+        .arg(&private)
+        .stdin(Stdio::null()));
+    let stdout = ok(&o, "fips-check");
+    assert!(stdout.contains("key-\u{fffd}: compliant"), "{stdout}");
+
+    let o = run(keyconv()
+        .arg("edit")
+        .arg(&private)
+        .args(["--comment", "renamed"])
+        .stdin(Stdio::null()));
+    ok(&o, "edit");
+    let o = run(keyconv().arg("public").arg(&private).stdin(Stdio::null()));
+    assert!(ok(&o, "public after edit").ends_with(" renamed\n"), "{o:?}");
+
+    let keys = dir.path().join("authorized_keys");
+    let o = run(&mut ak(&[os("add"), public.as_os_str()], &keys));
+    ok(&o, "authorized-keys add");
+    assert_eq!(std::fs::read_to_string(&keys).unwrap(), reference);
+}
+
 /// A file whose name is not UTF-8, found by `fips-check -r`, is opened by its real name and
 /// judged (keyconv 0.1 reopened a lossy copy of the name: "no such file", exit 2); a name with
 /// escape characters reaches the terminal escaped, in every notice.

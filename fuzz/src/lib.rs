@@ -112,6 +112,7 @@ fn cheap_options(passphrase: Option<&str>, ppk_version: u8, der: bool) -> Encode
                 passes: 1,
                 parallelism: 1,
                 salt: None,
+                ..Argon2Options::default()
             }),
         },
         pkcs8: Pkcs8Options {

@@ -1,6 +1,7 @@
 //! `keyconv agent add|list|remove`: keys of any private format (a `.ppk` above all, which
 //! `ssh-add` cannot read) into the ssh-agent at `SSH_AUTH_SOCK`, decrypted in memory only.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -59,6 +60,7 @@ fn add(args: &AgentAddArgs) -> Result<(), Failure> {
     let mut failed = false;
     for name in &args.files {
         let input = Input::new(name);
+        let name = &input.name;
         let result = (|| {
             let on_input = |e: Error| Failure::Input(name.clone(), e);
             let bytes = input.read_key_file().map_err(on_input)?;
@@ -155,19 +157,21 @@ fn list(args: &AgentListArgs) -> Result<(), Failure> {
 }
 
 /// Whether `target` is a fingerprint as `agent list` prints it.
-fn is_fingerprint(target: &str) -> bool {
-    target.starts_with("SHA256:") || target.starts_with("MD5:")
+fn is_fingerprint(target: &OsStr) -> Option<&str> {
+    target
+        .to_str()
+        .filter(|t| t.starts_with("SHA256:") || t.starts_with("MD5:"))
 }
 
 /// The public keys a target names: for a fingerprint, the agent's keys that have it; for a
 /// file, its public keys (those in clear, else `FILE.pub`, else the unlocked private key's).
 fn keys_of(
-    target: &str,
+    target: &OsStr,
     identities: &[Identity],
     args: &AgentRemoveArgs,
 ) -> Result<Vec<Vec<u8>>, Failure> {
-    let on_input = |e: Error| Failure::Input(target.to_owned(), e);
-    if is_fingerprint(target) {
+    let on_input = |e: Error| Failure::Input(target.to_string_lossy().into_owned(), e);
+    if let Some(target) = is_fingerprint(target) {
         let hash = if target.starts_with("MD5:") {
             FingerprintHash::Md5
         } else {
@@ -189,7 +193,8 @@ fn keys_of(
     let mut keys: Vec<PublicKey> = file.public_keys();
     if keys.is_empty() && !input.is_stdin() {
         // As ssh-add -d: the public key beside an encrypted private key spares a passphrase.
-        let public = format!("{target}.pub");
+        let mut public = target.to_os_string();
+        public.push(".pub");
         if let Ok(bytes) = Input::new(&public).read_key_file()
             && let Ok(file) = KeyFile::decode(&bytes)
             && !file.is_private()
@@ -219,7 +224,7 @@ fn remove(args: &AgentRemoveArgs) -> Result<(), Failure> {
                 .collect();
             if held.is_empty() {
                 return Err(Failure::Input(
-                    target.clone(),
+                    target.to_string_lossy().into_owned(),
                     Error::new(ErrorKind::Io("not in the agent".into()))
                         .with_hint("keyconv agent list shows the agent's keys"),
                 ));
@@ -227,7 +232,7 @@ fn remove(args: &AgentRemoveArgs) -> Result<(), Failure> {
             for identity in held {
                 agent
                     .remove(&identity.blob)
-                    .map_err(|e| Failure::Input(target.clone(), e))?;
+                    .map_err(|e| Failure::Input(target.to_string_lossy().into_owned(), e))?;
                 say!(
                     "Identity removed: {}",
                     line(identity, FingerprintHash::Sha256)

@@ -1,5 +1,6 @@
 //! The command line (SPEC §2), declared with clap.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -144,7 +145,7 @@ pub struct ProtectionArgs {
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
     /// The key file, or - for standard input.
-    pub input: String,
+    pub input: OsString,
     /// The output format.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub to: Format,
@@ -176,7 +177,7 @@ pub struct ConvertArgs {
 pub struct PublicArgs {
     /// Key files, or - for standard input.
     #[arg(required = true)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     /// The output format: public (default), rfc4716 or spki.
     #[arg(long, value_name = "FORMAT", value_parser = parse_public_format, default_value = "public")]
     pub to: Format,
@@ -188,7 +189,7 @@ pub struct PublicArgs {
 pub struct FingerprintArgs {
     /// Key files, or - for standard input.
     #[arg(required = true)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     /// The hash, as ssh-keygen -E.
     #[arg(long, short = 'E', value_name = "HASH", value_enum, default_value_t = HashName::Sha256)]
     pub hash: HashName,
@@ -228,7 +229,7 @@ pub enum Portal {
 pub struct InspectArgs {
     /// Key files, or - for standard input.
     #[arg(required = true)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     /// Print one JSON array, one entry per input (schema/keyconv.schema.json).
     #[arg(long)]
     pub json: bool,
@@ -240,7 +241,7 @@ pub struct InspectArgs {
 pub struct FipsCheckArgs {
     /// Key files or (with --recursive) directories.
     #[arg(required = true)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     /// Walk directories (in parallel on all cores); files that are not key files are skipped.
     #[arg(long, short = 'r')]
     pub recursive: bool,
@@ -378,7 +379,7 @@ pub struct AuthorizedKeysFileArg {
 pub struct AuthorizedKeysAddArgs {
     /// Key files (public or private), or - for standard input.
     #[arg(required = true)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     #[command(flatten)]
     pub file: AuthorizedKeysFileArg,
     /// Options for the added lines, e.g. no-pty or from="10.0.0.0/8" (repeat or separate with
@@ -423,7 +424,7 @@ pub struct AuthorizedKeysRemoveArgs {
 pub struct EditArgs {
     /// Private key files (ppk, openssh, pkcs8, pem), each rewritten in place.
     #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<OsString>,
     /// Set the key's comment (ppk and openssh only: pkcs8 and pem have no comment).
     #[arg(long, short = 'C', value_name = "TEXT")]
     pub comment: Option<String>,
@@ -456,7 +457,7 @@ pub enum AgentCommand {
 pub struct AgentAddArgs {
     /// Private key files, or - for standard input.
     #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<OsString>,
     /// The agent forgets the keys after this long: seconds, or with a unit (90s, 10m, 2h, 1d, 1w).
     #[arg(long, short = 't', value_name = "SECONDS", value_parser = parse_lifetime)]
     pub lifetime: Option<u32>,
@@ -478,7 +479,7 @@ pub struct AgentListArgs {
 pub struct AgentRemoveArgs {
     /// Fingerprints (as `agent list` prints them) or key files (public or private).
     #[arg(required = true, value_name = "FINGERPRINT|FILE")]
-    pub targets: Vec<String>,
+    pub targets: Vec<OsString>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -541,11 +541,10 @@ fn key_lines(bytes: &[u8]) -> Option<Vec<(Option<String>, PublicKey)>> {
 
 /// The public keys of one input, with the options its lines have.
 fn input_keys(
-    name: &str,
+    input: &Input,
     args: &AuthorizedKeysAddArgs,
 ) -> Result<Vec<(Option<String>, PublicKey)>, Failure> {
-    let input = Input::new(name);
-    let on_input = |e: Error| Failure::Input(name.to_owned(), e);
+    let on_input = |e: Error| Failure::Input(input.name.clone(), e);
     let bytes = input.read_key_file().map_err(on_input)?;
     let keys = match key_lines(&bytes) {
         Some(keys) => keys,
@@ -554,7 +553,7 @@ fn input_keys(
             let limits = KdfLimits {
                 allow_expensive: args.passphrase.allow_expensive_kdf,
             };
-            unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?
+            unlock::public_keys(&file, &args.passphrase, input, limits, unlock::Ask::Yes)?
                 .into_iter()
                 .map(|k| (None, k))
                 .collect()
@@ -591,12 +590,14 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
     // Read every input before changing anything: one bad input leaves the file untouched.
     let mut inputs = Vec::new();
     for name in &args.inputs {
-        let keys = input_keys(name, args)?;
+        let input = Input::new(name);
+        let keys = input_keys(&input, args)?;
+        let name = input.name;
         if let (Some(g), Some((Some(own), _))) = (&given, keys.iter().find(|(o, _)| o.is_some())) {
             return Err(Failure::Usage(format!(
                 "{}: a key line has its own options ({}): --option {} would be mixed with \
                  them; put the options you want on the input line, or leave out --option",
-                output::printable(name),
+                output::printable(&name),
                 output::printable(own),
                 output::printable(g)
             )));
@@ -614,7 +615,7 @@ fn add(args: &AuthorizedKeysAddArgs) -> Result<(), Failure> {
     }
     let mut added = Vec::new();
     for (name, keys) in inputs {
-        let name = output::printable(name);
+        let name = output::printable(&name);
         for (own, key) in keys {
             let options = own.or_else(|| given.clone());
             let blob = key.to_ssh_blob();

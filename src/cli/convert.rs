@@ -18,7 +18,7 @@ use super::unlock;
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let input = Input::new(&args.input);
-    let on_input = |e: Error| Failure::Input(args.input.clone(), e);
+    let on_input = |e: Error| Failure::Input(input.name.clone(), e);
     let format = args.to;
     if args.comment.is_some() && !format.holds_comment() {
         // SPEC §1: the input's comment is dropped silently, an explicit one is a usage error.
@@ -73,11 +73,11 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
             Some(explicit) => explicit,
             None => input_passphrase,
         };
-        let target = protect::target(format, &args.protection, passphrase.as_ref())?;
-        protect::check_write_limits(&target, passphrase.as_ref(), limits)?;
+        let mut target = protect::target(format, &args.protection, passphrase.as_ref())?;
+        protect::check_write_limits(&mut target, passphrase.as_ref(), limits)?;
         if args.fips {
             fips_policy::preflight(
-                &args.input,
+                &input.name,
                 key.public_key(),
                 &target,
                 passphrase.as_ref(),
@@ -95,7 +95,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         let keys = unlock::public_keys(&file, &args.passphrase, &input, limits, unlock::Ask::Yes)?;
         if args.fips {
             for key in &keys {
-                fips_policy::preflight(&args.input, key, &Target::Public, None, args.strict)
+                fips_policy::preflight(&input.name, key, &Target::Public, None, args.strict)
                     .map_err(on_input)?;
             }
         }

@@ -30,13 +30,15 @@ pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
     // command before anything is written.
     let mut files = Vec::with_capacity(args.files.len());
     let mut failed = false;
-    for name in &args.files {
-        if name == "-" {
+    for path in &args.files {
+        let input = Input::new(path);
+        let name = &input.name;
+        if input.is_stdin() {
             return Err(Failure::Usage(
                 "edit rewrites files in place: standard input (-) cannot be edited".into(),
             ));
         }
-        match read(name) {
+        match read(&input) {
             Ok((bytes, file)) => {
                 if args.comment.is_some() && matches!(file.format(), Format::Pkcs8 | Format::Pem) {
                     return Err(Failure::Usage(format!(
@@ -45,7 +47,7 @@ pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
                         file.format()
                     )));
                 }
-                files.push((name, bytes, file));
+                files.push((input, bytes, file));
             }
             Err(e) => {
                 failed = true;
@@ -61,9 +63,9 @@ pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    for (name, bytes, file) in files {
-        match edit(args, name, &bytes, &file, new_passphrase.as_ref()) {
-            Ok(done) => say!("{}: {done}", printable(name)),
+    for (input, bytes, file) in files {
+        match edit(args, &input, &bytes, &file, new_passphrase.as_ref()) {
+            Ok(done) => say!("{}: {done}", printable(&input.name)),
             Err(Failure::Input(name, e)) => {
                 failed = true;
                 report(Some(&name), &e);
@@ -79,8 +81,8 @@ pub(crate) fn run(args: &EditArgs) -> Result<(), Failure> {
 }
 
 /// Reads and decodes a private key file.
-fn read(name: &str) -> Result<(Vec<u8>, KeyFile), Error> {
-    let bytes = Input::new(name).read_key_file()?;
+fn read(input: &Input) -> Result<(Vec<u8>, KeyFile), Error> {
+    let bytes = input.read_key_file()?;
     let file = KeyFile::decode(&bytes)?;
     if !file.is_private() {
         return Err(Error::new(ErrorKind::InvalidRequest(format!(
@@ -94,22 +96,27 @@ fn read(name: &str) -> Result<(Vec<u8>, KeyFile), Error> {
 /// Edits one file; returns what was done.
 fn edit(
     args: &EditArgs,
-    name: &str,
+    input: &Input,
     bytes: &[u8],
     file: &KeyFile,
     new_passphrase: Option<&Option<Passphrase>>,
 ) -> Result<String, Failure> {
-    let on_input = |e: Error| Failure::Input(name.to_owned(), e);
+    let name = &input.name;
+    let on_input = |e: Error| Failure::Input(name.clone(), e);
     let limits = KdfLimits {
         allow_expensive: args.passphrase.allow_expensive_kdf,
     };
-    let path = real_path(Path::new(name)).map_err(on_input)?;
+    let Some(path) = input.path() else {
+        return Err(Failure::Usage(
+            "edit rewrites files in place: standard input (-) cannot be edited".into(),
+        ));
+    };
+    let path = real_path(path).map_err(on_input)?;
     let backup = args.backup.then(|| backup_path(&path));
     if let Some(bak) = &backup {
         output::refuse_existing(bak, false).map_err(on_input)?;
     }
-    let input = Input::new(name);
-    let (mut key, old_passphrase) = unlock(file, &args.passphrase, &input, limits)?;
+    let (mut key, old_passphrase) = unlock(file, &args.passphrase, input, limits)?;
     let mut done = Vec::new();
     if let Some(comment) = &args.comment {
         key.set_comment(comment.as_str());
@@ -128,7 +135,9 @@ fn edit(
         None => old_passphrase,
     };
     let encrypted = passphrase.as_ref().is_some_and(|p| !p.is_empty());
-    let (target, notice) = same_protection(file.format(), &protection, bytes, encrypted)?;
+    let (mut target, notice) = same_protection(file.format(), &protection, bytes, encrypted)?;
+    // The file's own parameters were read within `limits`, so they are written within them.
+    target.set_limits(limits);
     if let Some(notice) = notice {
         say!("keyconv: {}: {notice}", printable(name));
     }
@@ -220,7 +229,7 @@ pub(crate) fn same_protection(
                 memory_kib: *memory_kib,
                 passes: *passes,
                 parallelism: *parallelism,
-                salt: None,
+                ..Argon2Options::default()
             });
         }
         (Target::Ppk(o), Kdf::PpkSha1) => *o = PpkOptions::V2,

@@ -1,5 +1,6 @@
 //! `keyconv fips-check`: the FIPS verdict of every input, directories walked in parallel.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -16,7 +17,7 @@ use super::Failure;
 use super::args::{FipsCheckArgs, PassphraseArgs};
 use super::fips_fix::{self, Outcome};
 use super::input::Input;
-use super::output::stdout_error;
+use super::output::{printable, stdout_error};
 use super::verdict::{assessment_json, assessment_lines};
 use super::{json, unlock};
 
@@ -63,14 +64,15 @@ fn check_file(path: &Path, passphrase: &PassphraseArgs, walking: bool) -> Checke
 }
 
 /// Every file to check: the inputs, with directories walked when `recursive`.
-fn collect(inputs: &[String], recursive: bool) -> Result<Vec<(PathBuf, bool)>, Failure> {
+fn collect(inputs: &[OsString], recursive: bool) -> Result<Vec<(PathBuf, bool)>, Failure> {
     let mut files = Vec::new();
     for name in inputs {
         let path = PathBuf::from(name);
         if path.is_dir() {
             if !recursive {
                 return Err(Failure::Usage(format!(
-                    "{name} is a directory: give --recursive to walk it"
+                    "{} is a directory: give --recursive to walk it",
+                    printable(&path.to_string_lossy())
                 )));
             }
             walk(&path, &mut files);

@@ -109,8 +109,7 @@ fn rewrite(
     backup: Option<&Path>,
     args: &FipsCheckArgs,
 ) -> Result<(), Error> {
-    let name = path.display().to_string();
-    let input = Input::new(&name);
+    let input = Input::from_path(path);
     let bytes = input.read_key_file()?;
     let file = KeyFile::decode(&bytes)?;
     let limits = KdfLimits {
@@ -125,7 +124,7 @@ fn rewrite(
     // hides it) with the rest of the `--fips` policy.
     let target = Target::Pkcs8(Default::default());
     fips_policy::preflight(
-        &name,
+        &input.name,
         key.public_key(),
         &target,
         passphrase.as_ref(),

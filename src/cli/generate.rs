@@ -54,8 +54,8 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), Failure> {
     output::refuse_existing(&public_path, args.force).map_err(Failure::Plain)?;
 
     let passphrase = new_passphrase(args)?;
-    let target = protect::target(format, &args.protection, passphrase.as_ref())?;
-    protect::check_write_limits(&target, passphrase.as_ref(), KdfLimits::default())?;
+    let mut target = protect::target(format, &args.protection, passphrase.as_ref())?;
+    protect::check_write_limits(&mut target, passphrase.as_ref(), KdfLimits::default())?;
     if let KeySpec::Rsa { bits } = spec
         && bits < 2048
         && !args.fips

@@ -1,5 +1,6 @@
 //! Reading inputs and passphrases.
 
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -29,9 +30,12 @@ pub enum Contents {
 }
 
 impl Input {
-    pub fn new(name: &str) -> Input {
+    /// An input named on the command line, kept as the operating system gave it (`-` is
+    /// standard input).
+    pub fn new(name: impl AsRef<OsStr>) -> Input {
+        let name = name.as_ref();
         Input {
-            name: name.to_owned(),
+            name: name.to_string_lossy().into_owned(),
             path: (name != "-").then(|| PathBuf::from(name)),
         }
     }
@@ -247,12 +251,14 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Runs `each_input` over every input, reporting failures and going on; exit 1 if any failed.
 pub(crate) fn over_inputs(
-    inputs: &[String],
+    inputs: &[OsString],
     mut each_input: impl FnMut(&Input) -> Result<bool, Failure>,
 ) -> Result<(), Failure> {
     let mut failed = false;
     for name in inputs {
-        match each_input(&Input::new(name)) {
+        let input = Input::new(name);
+        let name = &input.name;
+        match each_input(&input) {
             Ok(bad_lines) => failed |= bad_lines,
             Err(Failure::Input(name, e)) => {
                 report(Some(&name), &e);

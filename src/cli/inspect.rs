@@ -186,7 +186,9 @@ pub(crate) fn run(args: &InspectArgs) -> Result<(), Failure> {
     let mut entries = Vec::with_capacity(args.inputs.len());
     let mut failed = false;
     for name in &args.inputs {
-        match inspect_one(&Input::new(name), &args.passphrase) {
+        let input = Input::new(name);
+        let name = &input.name;
+        match inspect_one(&input, &args.passphrase) {
             Ok(report) => entries.push(report.json()),
             Err(Failure::Input(_, e) | Failure::Plain(e)) => {
                 super::report(Some(name), &e);

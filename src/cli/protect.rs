@@ -7,7 +7,7 @@ use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
 use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
 use keyconv::format::{Format, Target};
 use keyconv::passphrase::Passphrase;
-use keyconv::protection::{Cipher, Kdf, KdfLimits};
+use keyconv::protection::{Cipher, KdfLimits};
 
 use super::Failure;
 use super::args::{ConvertArgs, ProtectionArgs};
@@ -179,34 +179,14 @@ pub(crate) fn refuse_protection_args(args: &ConvertArgs, format: Format) -> Resu
 /// instead of running for days. `--allow-expensive-kdf` (where the command has it) lifts them for
 /// writing as for reading.
 pub(crate) fn check_write_limits(
-    target: &Target,
+    target: &mut Target,
     passphrase: Option<&Passphrase>,
     limits: KdfLimits,
 ) -> Result<(), Failure> {
-    if passphrase.is_none_or(|p| p.is_empty()) {
-        return Ok(());
-    }
-    let kdf = match target {
-        Target::OpenSsh(o) => Kdf::Bcrypt {
-            rounds: o.rounds,
-            salt_len: 16,
-        },
-        Target::Ppk(PpkOptions::V3(a)) => Kdf::Argon2 {
-            variant: a.variant,
-            memory_kib: a.memory_kib,
-            passes: a.passes,
-            parallelism: a.parallelism,
-            salt_len: 16,
-        },
-        Target::Pkcs8(o) => Kdf::Pbkdf2 {
-            prf: o.prf,
-            iterations: u64::from(o.iterations),
-            salt_len: 16,
-            key_len: 16,
-        },
-        _ => return Ok(()),
-    };
-    limits.check_kdf(&kdf).map_err(|e| {
+    // The library's encoders refuse the same (the limits travel in the target's options); the
+    // check here fails before any work, with the CLI's hint.
+    target.set_limits(limits);
+    target.check_limits(passphrase).map_err(|e| {
         Failure::Plain(e.with_hint(
             "keyconv would refuse to read such a file: choose a smaller value \
              (README, Limits), or pass --allow-expensive-kdf if you really want it",

@@ -136,6 +136,10 @@ pub struct OpensshOptions {
     pub cipher: OpensshCipher,
     /// bcrypt-pbkdf rounds (16 by default, as ssh-keygen).
     pub rounds: u32,
+    /// The limits [`OpensshOptions::rounds`] must keep (SPEC §3): the same as for reading, so
+    /// keyconv never writes a file it would refuse to read. [`KdfLimits::default`] unless the
+    /// caller lifts them.
+    pub limits: KdfLimits,
 }
 
 impl Default for OpensshOptions {
@@ -143,11 +147,32 @@ impl Default for OpensshOptions {
         OpensshOptions {
             cipher: OpensshCipher::default(),
             rounds: 16,
+            limits: KdfLimits::default(),
         }
     }
 }
 
 impl OpensshOptions {
+    /// The key derivation these options write (with a passphrase).
+    pub fn kdf(&self) -> Kdf {
+        Kdf::Bcrypt {
+            rounds: self.rounds,
+            salt_len: SALT_LEN,
+        }
+    }
+
+    /// Refuses a key derivation above [`OpensshOptions::limits`].
+    ///
+    /// ```
+    /// use keyconv::format::openssh::OpensshOptions;
+    /// assert!(OpensshOptions::default().check_limits().is_ok());
+    /// let slow = OpensshOptions { rounds: 4_000_000_000, ..OpensshOptions::default() };
+    /// assert!(slow.check_limits().is_err());
+    /// ```
+    pub fn check_limits(&self) -> Result<()> {
+        self.limits.check_kdf(&self.kdf())
+    }
+
     /// Checks the options, returning the cipher.
     fn validate(&self) -> Result<&'static CipherSpec> {
         let cipher = cipher::spec_of(self.cipher)?;
@@ -486,6 +511,9 @@ pub fn encode(
     passphrase: Option<&Passphrase>,
 ) -> Result<String> {
     let cipher = options.validate()?;
+    if passphrase.is_some_and(|p| !p.is_empty()) {
+        options.check_limits()?;
+    }
     let mut checkint = [0u8; 4];
     random(&mut checkint)?;
     let checkint = u32::from_be_bytes(checkint);

@@ -39,7 +39,7 @@ use crate::format::der_keys::{self, KeyAlgorithm};
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
 use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
-use crate::protection::{Cipher, KdfLimits, Protection};
+use crate::protection::{Cipher, Kdf, KdfLimits, Protection};
 
 mod kdf;
 mod pbes;
@@ -143,6 +143,10 @@ pub struct Pkcs8Options {
     pub iterations: u32,
     /// Write DER instead of PEM.
     pub der: bool,
+    /// The limits [`Pkcs8Options::iterations`] must keep (SPEC §3): the same as for reading,
+    /// so keyconv never writes a file it would refuse to read. [`KdfLimits::default`] unless
+    /// the caller lifts them.
+    pub limits: KdfLimits,
 }
 
 impl Default for Pkcs8Options {
@@ -152,7 +156,36 @@ impl Default for Pkcs8Options {
             cipher: Pkcs8Cipher::default(),
             iterations: 600_000,
             der: false,
+            limits: KdfLimits::default(),
         }
+    }
+}
+
+impl Pkcs8Options {
+    /// The key derivation these options write (with a passphrase): PBKDF2 with a 16-byte salt.
+    pub fn kdf(&self) -> Kdf {
+        Kdf::Pbkdf2 {
+            prf: self.prf,
+            iterations: u64::from(self.iterations),
+            salt_len: 16,
+            key_len: match self.cipher {
+                Pkcs8Cipher::Aes128Cbc => 16,
+                Pkcs8Cipher::Aes192Cbc => 24,
+                Pkcs8Cipher::Aes256Cbc => 32,
+            },
+        }
+    }
+
+    /// Refuses a key derivation above [`Pkcs8Options::limits`].
+    ///
+    /// ```
+    /// use keyconv::format::pkcs8::Pkcs8Options;
+    /// assert!(Pkcs8Options::default().check_limits().is_ok());
+    /// let slow = Pkcs8Options { iterations: u32::MAX, ..Pkcs8Options::default() };
+    /// assert!(slow.check_limits().is_err());
+    /// ```
+    pub fn check_limits(&self) -> Result<()> {
+        self.limits.check_kdf(&self.kdf())
     }
 }
 
@@ -348,7 +381,10 @@ pub fn encode_der(
     let info = encode_private_key_info(key)?;
     match passphrase {
         None => Ok(info),
-        Some(pass) => pbes::encrypt_pbes2(&info, pass.as_bytes(), options),
+        Some(pass) => {
+            options.check_limits()?;
+            pbes::encrypt_pbes2(&info, pass.as_bytes(), options)
+        }
     }
 }
 
@@ -521,6 +557,7 @@ LJBV8to9Nhs3vMZpusWYkg==
                         cipher,
                         iterations: 3,
                         der: true,
+                        ..Pkcs8Options::default()
                     };
                     let der = encode_der(key, &options, Some(&pass)).unwrap();
                     let file = decode(&der).unwrap();

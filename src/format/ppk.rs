@@ -132,6 +132,10 @@ pub struct Argon2Options {
     pub parallelism: u32,
     /// A fixed 16-byte salt, for reproducible output; random when `None`.
     pub salt: Option<[u8; 16]>,
+    /// The limits the Argon2 parameters must keep (SPEC §3): the same as for reading, so
+    /// keyconv never writes a file it would refuse to read. [`KdfLimits::default`] unless the
+    /// caller lifts them.
+    pub limits: KdfLimits,
 }
 
 impl Default for Argon2Options {
@@ -142,7 +146,33 @@ impl Default for Argon2Options {
             passes: DEFAULT_ARGON2_PASSES,
             parallelism: 1,
             salt: None,
+            limits: KdfLimits::default(),
         }
+    }
+}
+
+impl Argon2Options {
+    /// The key derivation these options write (with a passphrase).
+    pub fn kdf(&self) -> Kdf {
+        Kdf::Argon2 {
+            variant: self.variant,
+            memory_kib: self.memory_kib,
+            passes: self.passes,
+            parallelism: self.parallelism,
+            salt_len: 16,
+        }
+    }
+
+    /// Refuses a key derivation above [`Argon2Options::limits`].
+    ///
+    /// ```
+    /// use keyconv::format::ppk::Argon2Options;
+    /// assert!(Argon2Options::default().check_limits().is_ok());
+    /// let huge = Argon2Options { memory_kib: 1 << 24, passes: 64, ..Argon2Options::default() };
+    /// assert!(huge.check_limits().is_err());
+    /// ```
+    pub fn check_limits(&self) -> Result<()> {
+        self.limits.check_kdf(&self.kdf())
     }
 }
 
@@ -533,6 +563,7 @@ pub fn encode(
         (None, _) => (None, FileKeys::unencrypted(version)),
         (Some(pass), PpkOptions::V2) => (None, FileKeys::v2(pass.as_bytes())),
         (Some(pass), PpkOptions::V3(options)) => {
+            options.check_limits()?;
             let params = Argon2Params {
                 variant: options.variant,
                 memory_kib: options.memory_kib,
