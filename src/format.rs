@@ -374,7 +374,7 @@ impl KeyFile {
     /// The public keys of the file: those it stores in clear (no KDF runs, `passphrase` is not
     /// used), else the public half of its private key, unlocked with `passphrase` within
     /// `limits`. [`ErrorKind::PassphraseRequired`] when the keys are encrypted and no
-    /// passphrase is given; see [`public_keys`](crate::public_keys) for the one-call form.
+    /// passphrase is given; see [`public_keys`] for the one-call form.
     ///
     /// ```
     /// use keyconv::{ErrorKind, KdfLimits, KeyFile, Passphrase};

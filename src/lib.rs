@@ -39,7 +39,7 @@
 #[cfg(all(feature = "cli", windows))]
 use windows_sys as _;
 #[cfg(feature = "cli")]
-use {clap as _, rpassword as _, serde_json as _};
+use {boba as _, clap as _, clap_complete as _, clap_mangen as _, rpassword as _, serde_json as _};
 #[cfg(all(feature = "cli", unix))]
 use {libc as _, whoami as _};
 
