@@ -88,6 +88,15 @@ pub(crate) fn unknown_name<'a>(
 
 named_enum! {
     /// The protection scheme of a file: its family of cipher + KDF.
+    ///
+    /// ```
+    /// use keyconv::{KeyFile, Protection, Scheme};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+    /// assert!(matches!(file.protection(), Protection::Encrypted { scheme: Scheme::PpkV3, .. }));
+    /// assert_eq!(Scheme::PpkV3.to_string(), "ppk-v3");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[non_exhaustive]
     pub enum Scheme ("protection scheme") {
         /// OpenSSH `openssh-key-v1`: bcrypt-pbkdf and an SSH cipher.
@@ -284,6 +293,14 @@ impl FromStr for Cipher {
 
 named_enum! {
     /// The pseudo-random function of PBKDF2 (RFC 8018 appendix B.1).
+    ///
+    /// ```
+    /// use keyconv::Prf;
+    ///
+    /// assert_eq!("HMAC-SHA256".parse::<Prf>()?, Prf::HmacSha256);
+    /// assert!("hmac-md5".parse::<Prf>().is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Prf ("PRF") {
         /// HMAC-SHA-1 (deprecated for FIPS).
@@ -306,6 +323,14 @@ named_enum! {
 
 named_enum! {
     /// The Argon2 variant (RFC 9106) of a PPK v3 file.
+    ///
+    /// ```
+    /// use keyconv::Argon2Variant;
+    ///
+    /// let v: Argon2Variant = "argon2id".parse()?;
+    /// assert_eq!((v.name(), v.ppk_name()), ("argon2id", "Argon2id"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Argon2Variant ("Argon2 variant") {
         /// Argon2id (PuTTY's default).
@@ -335,6 +360,13 @@ impl Argon2Variant {
 
 named_enum! {
     /// A PBES1 (RFC 8018 §6.1) or PKCS#12 PBE (RFC 7292 appendix C) scheme.
+    ///
+    /// ```
+    /// use keyconv::protection::PbeScheme;
+    ///
+    /// assert!(PbeScheme::ALL.len() >= 4);
+    /// assert_eq!(PbeScheme::ALL[0].to_string(), PbeScheme::ALL[0].name());
+    /// ```
     #[non_exhaustive]
     pub enum PbeScheme ("PBE scheme") {
         /// PBES1: PBKDF1 with MD5, DES-CBC.

@@ -133,6 +133,18 @@ impl TryFrom<Cipher> for Pkcs8Cipher {
 }
 
 /// Options for writing PKCS#8.
+///
+/// ```
+/// use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
+/// use keyconv::{KeySpec, Passphrase, Prf, PrivateKey};
+///
+/// let options = Pkcs8Options { cipher: Pkcs8Cipher::Aes256Cbc, prf: Prf::HmacSha512, iterations: 1000, ..Pkcs8Options::default() };
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+/// let pass = Passphrase::from("pw");
+/// let pem = key.to_pkcs8_pem(&options, Some(&pass))?;
+/// assert_eq!(PrivateKey::from_pkcs8_pem(pem.as_bytes(), Some(&pass))?, key);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pkcs8Options {
     /// PBKDF2 PRF.
@@ -163,6 +175,14 @@ impl Default for Pkcs8Options {
 
 impl Pkcs8Options {
     /// The key derivation these options write (with a passphrase): PBKDF2 with a 16-byte salt.
+    ///
+    /// ```
+    /// use keyconv::Kdf;
+    /// use keyconv::format::pkcs8::Pkcs8Options;
+    ///
+    /// let Kdf::Pbkdf2 { iterations, salt_len, .. } = Pkcs8Options::default().kdf() else { panic!() };
+    /// assert_eq!((iterations, salt_len), (600_000, 16));
+    /// ```
     pub fn kdf(&self) -> Kdf {
         Kdf::Pbkdf2 {
             prf: self.prf,
@@ -373,6 +393,16 @@ fn encode_private_key_info(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
 /// Encodes `key` as PKCS#8 DER: a `PrivateKeyInfo`, or with `passphrase` an
 /// `EncryptedPrivateKeyInfo` (PBES2, PBKDF2 with `options.prf` and `options.iterations`, a random
 /// 16-byte salt, `options.cipher` with a random IV). `options.der` is not consulted.
+///
+/// ```
+/// use keyconv::format::pkcs8::{self, Pkcs8Options};
+/// use keyconv::{KeySpec, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+/// let der = pkcs8::encode_der(&key, &Pkcs8Options::default(), None)?;
+/// assert_eq!(der[0], 0x30); // a DER SEQUENCE
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_der(
     key: &PrivateKey,
     options: &Pkcs8Options,

@@ -161,6 +161,13 @@ pub fn encode(key: &PublicKey) -> Result<String> {
 
 /// Encodes `key` as a DER SubjectPublicKeyInfo (what `openssl pkey -pubout -outform DER`
 /// writes).
+///
+/// ```
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../../testdata/ed25519.pub"))?;
+/// let der = keyconv::format::spki::encode_der(&key)?;
+/// assert_eq!(der, include_bytes!("../../testdata/ed25519.spki-der")); // as openssl writes it
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_der(key: &PublicKey) -> Result<Vec<u8>> {
     to_der(key.data())
 }

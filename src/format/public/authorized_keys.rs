@@ -25,6 +25,14 @@ use crate::error::Error;
 use crate::key::PublicKey;
 
 /// What one line of a key-list file is.
+///
+/// ```
+/// use keyconv::format::public::authorized_keys::{lines, Entry};
+///
+/// let file = b"\xff\xfe\n# only comments\n";
+/// let entries: Vec<Entry> = lines(file).map(|line| line.entry).collect();
+/// assert_eq!(entries, [Entry::NotText, Entry::Comment]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Entry {
@@ -47,6 +55,13 @@ pub enum Entry {
 }
 
 /// One line of a key-list file.
+///
+/// ```
+/// let file = b"# a\r\n# b";
+/// let lines: Vec<_> = keyconv::format::public::authorized_keys::lines(file).collect();
+/// assert_eq!((lines[0].number, lines[0].raw), (1, &b"# a\r\n"[..]));
+/// assert_eq!((lines[1].number, lines[1].raw), (2, &b"# b"[..]));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line<'a> {
     /// The line number, from 1.
