@@ -271,6 +271,12 @@ impl PublicKeyData {
     }
 
     /// The SSH algorithm name.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ecdsa-384.pub"))?;
+    /// assert_eq!(key.data().algorithm(), "ecdsa-sha2-nistp384");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn algorithm(&self) -> &str {
         match self {
             PublicKeyData::Opaque(o) => &o.algorithm,
@@ -312,6 +318,15 @@ impl PublicKeyData {
     }
 
     /// The SSH wire blob.
+    ///
+    /// ```
+    /// use keyconv::{Format, PublicKeyData};
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let blob = key.data().to_ssh_blob();
+    /// assert_eq!(&PublicKeyData::from_ssh_blob(&blob, Format::Public)?, key.data());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_ssh_blob(&self) -> Vec<u8> {
         if let PublicKeyData::Opaque(o) = self {
             return o.blob.clone();
@@ -349,6 +364,17 @@ impl PublicKeyData {
 
     /// Decodes an SSH wire blob, checking it fully: canonical integers, points on the curve,
     /// nothing left over.
+    ///
+    /// ```
+    /// use keyconv::{Format, PublicKeyData};
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let mut blob = key.to_ssh_blob();
+    /// assert!(PublicKeyData::from_ssh_blob(&blob, Format::Public).is_ok());
+    /// blob.push(0); // trailing data is refused
+    /// assert!(PublicKeyData::from_ssh_blob(&blob, Format::Public).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_ssh_blob(blob: &[u8], format: Format) -> Result<PublicKeyData> {
         let mut r = Reader::new(blob, format);
         let algorithm = r.str("key algorithm")?;
@@ -619,6 +645,12 @@ impl PublicKey {
     }
 
     /// The key type (`None` for certificates and security keys).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.key_type(), Some(keyconv::KeyType::Ed25519));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn key_type(&self) -> Option<KeyType> {
         self.data.key_type()
     }
@@ -787,6 +819,12 @@ pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String 
 }
 
 /// Secret bytes: zeroized on drop, `[secret]` in `Debug`.
+///
+/// ```
+/// let secret = keyconv::key::SecretBytes::new([1u8, 2, 3]);
+/// assert_eq!(secret.as_bytes().len(), 3);
+/// assert_eq!(format!("{secret:?}"), "[secret]");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
@@ -822,6 +860,15 @@ impl fmt::Debug for SecretBytes {
 
 /// The private half of a key. Integers are big-endian magnitudes; [`PrivateKey::new`] strips
 /// their leading zeros and pads EC scalars to the curve's length.
+///
+/// ```
+/// use keyconv::key::SecretBytes;
+/// use keyconv::{PrivateKey, SecretKeyData};
+///
+/// let key = PrivateKey::from_secret(SecretKeyData::Ed25519(SecretBytes::new([7u8; 32])), None, "")?;
+/// assert!(matches!(key.secret(), SecretKeyData::Ed25519(_)));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretKeyData {

@@ -92,6 +92,16 @@ pub use crate::protection::Prf;
 
 crate::protection::named_enum! {
     /// The PBES2 encryption scheme keyconv writes.
+    ///
+    /// ```
+    /// use keyconv::format::pkcs8::Pkcs8Cipher;
+    /// use keyconv::Cipher;
+    ///
+    /// let c: Pkcs8Cipher = "aes256-cbc".parse()?;
+    /// assert_eq!(Cipher::from(c), Cipher::Aes256Cbc);
+    /// assert!(Pkcs8Cipher::try_from(Cipher::Aes128Ctr).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Pkcs8Cipher ("PKCS#8 cipher") {
         /// AES-128-CBC (default, as `openssl pkcs8 -topk8 -v2 aes128`).
