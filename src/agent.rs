@@ -53,6 +53,13 @@ const SSH_AGENT_CONSTRAIN_CONFIRM: u8 = 2;
 pub const MAX_REPLY: usize = 256 * 1024;
 
 /// Constraints on a key added to an agent (`ssh-add -t` and `-c`).
+///
+/// ```
+/// use keyconv::agent::Constraints;
+///
+/// let c = Constraints { lifetime: Some(3600), ..Constraints::default() };
+/// assert!(!c.confirm);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Constraints {
     /// The agent forgets the key after this many seconds.
@@ -62,6 +69,29 @@ pub struct Constraints {
 }
 
 /// A key an agent holds, as `SSH2_AGENT_IDENTITIES_ANSWER` lists it.
+///
+/// ```
+/// // An agent that lists one key, replying over an in-memory stream.
+/// use keyconv::agent::Agent;
+///
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+/// let blob = key.to_ssh_blob();
+/// let mut body = vec![12u8, 0, 0, 0, 1]; // SSH2_AGENT_IDENTITIES_ANSWER, one key
+/// body.extend_from_slice(&(blob.len() as u32).to_be_bytes());
+/// body.extend_from_slice(&blob);
+/// body.extend_from_slice(&[0, 0, 0, 2]);
+/// body.extend_from_slice(b"me");
+/// let mut reply = (body.len() as u32).to_be_bytes().to_vec();
+/// reply.extend_from_slice(&body);
+/// let stream = std::io::Cursor::new(reply);
+/// let identities = Agent::new(ReadWrite(stream)).list()?;
+/// assert_eq!(identities[0].comment, "me");
+/// assert_eq!(identities[0].key.as_ref().map(|k| k.data()), Some(key.data()));
+/// # struct ReadWrite(std::io::Cursor<Vec<u8>>);
+/// # impl std::io::Read for ReadWrite { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.0.read(b) } }
+/// # impl std::io::Write for ReadWrite { fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) } fn flush(&mut self) -> std::io::Result<()> { Ok(()) } }
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {
     /// The public key's SSH wire blob.
@@ -74,6 +104,18 @@ pub struct Identity {
 
 /// The `SSH_AGENTC_ADD_IDENTITY` (or `ADD_ID_CONSTRAINED`) message body for `key`, in zeroizing
 /// memory. Ed448 is refused: the ssh-agent protocol (and OpenSSH) has no Ed448 keys.
+///
+/// ```
+/// use keyconv::agent::{add_identity_message, Constraints};
+/// use keyconv::{KeySpec, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+/// let message = add_identity_message(&key, &Constraints::default())?;
+/// assert_eq!(message[0], 17); // SSH2_AGENTC_ADD_IDENTITY
+/// let ed448 = PrivateKey::generate(KeySpec::Ed448, "")?;
+/// assert!(add_identity_message(&ed448, &Constraints::default()).is_err());
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn add_identity_message(
     key: &PrivateKey,
     constraints: &Constraints,
@@ -107,6 +149,11 @@ pub fn add_identity_message(
 }
 
 /// A connection to an ssh-agent over any byte stream.
+///
+/// ```
+/// let e = keyconv::agent::Agent::connect(std::path::Path::new("/nonexistent/agent.sock")).err().unwrap();
+/// assert!(e.to_string().contains("cannot connect to the agent"));
+/// ```
 pub struct Agent<S> {
     stream: S,
 }
@@ -115,6 +162,11 @@ pub struct Agent<S> {
 impl Agent<std::os::unix::net::UnixStream> {
     /// Connects to the agent listening on the Unix socket `path` (what `SSH_AUTH_SOCK` names).
     /// Replies are waited for at most a minute.
+    ///
+    /// ```
+    /// let missing = std::path::Path::new("/nonexistent/agent.sock");
+    /// assert!(keyconv::agent::Agent::connect(missing).is_err());
+    /// ```
     pub fn connect(path: &std::path::Path) -> Result<Self> {
         let stream = std::os::unix::net::UnixStream::connect(path).map_err(|e| {
             io_error(
@@ -137,6 +189,11 @@ impl Agent<std::fs::File> {
     pub const OPENSSH_PIPE: &'static str = r"\\.\pipe\openssh-ssh-agent";
 
     /// Connects to the agent at the named pipe `path` (e.g. [`Self::OPENSSH_PIPE`]).
+    ///
+    /// ```
+    /// let missing = std::path::Path::new(r"\\.\pipe\no-such-agent");
+    /// assert!(keyconv::agent::Agent::connect(missing).is_err());
+    /// ```
     pub fn connect(path: &std::path::Path) -> Result<Self> {
         let stream = std::fs::OpenOptions::new()
             .read(true)
@@ -154,11 +211,39 @@ impl Agent<std::fs::File> {
 
 impl<S: Read + Write> Agent<S> {
     /// An agent speaking over `stream`.
+    ///
+    /// ```
+    /// use keyconv::agent::{Agent, Constraints};
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// // A stream that answers SSH_AGENT_SUCCESS (length 1, code 6) to one request.
+    /// let stream = ReadWrite(std::io::Cursor::new(vec![0, 0, 0, 1, 6]));
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// Agent::new(stream).add(&key, &Constraints::default())?;
+    /// # struct ReadWrite(std::io::Cursor<Vec<u8>>);
+    /// # impl std::io::Read for ReadWrite { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.0.read(b) } }
+    /// # impl std::io::Write for ReadWrite { fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) } fn flush(&mut self) -> std::io::Result<()> { Ok(()) } }
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn new(stream: S) -> Self {
         Agent { stream }
     }
 
     /// Adds `key` with `constraints` (`SSH_AGENTC_ADD_IDENTITY` / `ADD_ID_CONSTRAINED`).
+    ///
+    /// ```
+    /// use keyconv::agent::{Agent, Constraints};
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// // An agent that refuses (SSH_AGENT_FAILURE, code 5).
+    /// let stream = ReadWrite(std::io::Cursor::new(vec![0, 0, 0, 1, 5]));
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// assert!(Agent::new(stream).add(&key, &Constraints::default()).is_err());
+    /// # struct ReadWrite(std::io::Cursor<Vec<u8>>);
+    /// # impl std::io::Read for ReadWrite { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.0.read(b) } }
+    /// # impl std::io::Write for ReadWrite { fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) } fn flush(&mut self) -> std::io::Result<()> { Ok(()) } }
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn add(&mut self, key: &PrivateKey, constraints: &Constraints) -> Result<()> {
         let message = add_identity_message(key, constraints)?;
         let reply = self.request(&message)?;
@@ -166,12 +251,36 @@ impl<S: Read + Write> Agent<S> {
     }
 
     /// The keys the agent holds (`SSH_AGENTC_REQUEST_IDENTITIES`).
+    ///
+    /// ```
+    /// use keyconv::agent::Agent;
+    ///
+    /// // An agent holding no keys: SSH2_AGENT_IDENTITIES_ANSWER (12) with a count of 0.
+    /// let stream = ReadWrite(std::io::Cursor::new(vec![0, 0, 0, 5, 12, 0, 0, 0, 0]));
+    /// assert!(Agent::new(stream).list()?.is_empty());
+    /// # struct ReadWrite(std::io::Cursor<Vec<u8>>);
+    /// # impl std::io::Read for ReadWrite { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.0.read(b) } }
+    /// # impl std::io::Write for ReadWrite { fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) } fn flush(&mut self) -> std::io::Result<()> { Ok(()) } }
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn list(&mut self) -> Result<Vec<Identity>> {
         let reply = self.request(&[SSH_AGENTC_REQUEST_IDENTITIES])?;
         parse_identities(&reply)
     }
 
     /// Removes the key whose public wire blob is `blob` (`SSH_AGENTC_REMOVE_IDENTITY`).
+    ///
+    /// ```
+    /// use keyconv::agent::Agent;
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let stream = ReadWrite(std::io::Cursor::new(vec![0, 0, 0, 1, 6])); // SSH_AGENT_SUCCESS
+    /// Agent::new(stream).remove(&key.to_ssh_blob())?;
+    /// # struct ReadWrite(std::io::Cursor<Vec<u8>>);
+    /// # impl std::io::Read for ReadWrite { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.0.read(b) } }
+    /// # impl std::io::Write for ReadWrite { fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) } fn flush(&mut self) -> std::io::Result<()> { Ok(()) } }
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn remove(&mut self, blob: &[u8]) -> Result<()> {
         let mut w = Writer::with_capacity(blob.len() + 5);
         w.u8(SSH_AGENTC_REMOVE_IDENTITY).string(blob);

@@ -5,7 +5,7 @@
 pub(crate) mod asn1;
 pub(crate) mod base64;
 pub(crate) mod cbc;
-pub(crate) mod der;
+pub(crate) mod oid;
 pub(crate) mod paste;
 pub(crate) mod pem;
 pub(crate) mod text;

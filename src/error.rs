@@ -5,6 +5,13 @@ use std::fmt;
 use crate::format_name::Format;
 
 /// Where in the input something went wrong.
+///
+/// ```
+/// use keyconv::{ErrorKind, Location};
+///
+/// let e = keyconv::format::public::decode(b"# keys\nssh-ed25519 AAAA!!!! me\n").unwrap_err();
+/// assert!(matches!(e.kind(), ErrorKind::Malformed { location: Some(Location::Line(2)), .. }));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Location {
@@ -24,6 +31,13 @@ impl fmt::Display for Location {
 }
 
 /// What went wrong. Match on it; new kinds may be added.
+///
+/// ```
+/// use keyconv::{ErrorKind, PrivateKey};
+///
+/// let e = PrivateKey::from_any(include_bytes!("../testdata/ed25519.pkcs8-aes128"), None).unwrap_err();
+/// assert_eq!(e.kind(), &ErrorKind::PassphraseRequired);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -85,6 +99,12 @@ pub enum ErrorKind {
 }
 
 /// keyconv's error: a [`ErrorKind`] and an optional hint for the user.
+///
+/// ```
+/// let e = keyconv::KeyFile::decode(b"hello").unwrap_err();
+/// assert_eq!(e.kind(), &keyconv::ErrorKind::UnrecognizedFormat);
+/// assert_eq!(e.to_string(), "not a key file keyconv recognizes");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
@@ -94,10 +114,24 @@ pub struct Error {
 }
 
 /// `Result` with keyconv's [`Error`].
+///
+/// ```
+/// fn comment_of(line: &str) -> keyconv::Result<String> {
+///     Ok(keyconv::PublicKey::from_openssh(line)?.comment().to_owned())
+/// }
+/// assert!(comment_of("no key here").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error of this kind, without a hint.
+    ///
+    /// ```
+    /// use keyconv::{Error, ErrorKind};
+    ///
+    /// let e = Error::new(ErrorKind::IncorrectPassphrase);
+    /// assert_eq!(e.to_string(), "incorrect passphrase");
+    /// ```
     pub fn new(kind: ErrorKind) -> Self {
         Error {
             kind,
@@ -108,6 +142,13 @@ impl Error {
 
     /// [`ErrorKind::IncorrectPassphrase`] where the file may as well be corrupted (a MAC that
     /// covers both does not match): `incorrect passphrase or corrupted file`.
+    ///
+    /// ```
+    /// let e = keyconv::Error::incorrect_passphrase_or_corrupted();
+    /// assert_eq!(e.kind(), &keyconv::ErrorKind::IncorrectPassphrase);
+    /// assert!(e.may_be_corrupted());
+    /// assert_eq!(e.to_string(), "incorrect passphrase or corrupted file");
+    /// ```
     pub fn incorrect_passphrase_or_corrupted() -> Self {
         Error {
             may_be_corrupted: true,
@@ -116,11 +157,24 @@ impl Error {
     }
 
     /// Whether an [`ErrorKind::IncorrectPassphrase`] may also mean a corrupted file.
+    ///
+    /// ```
+    /// use keyconv::{Error, ErrorKind};
+    ///
+    /// assert!(!Error::new(ErrorKind::IncorrectPassphrase).may_be_corrupted());
+    /// ```
     pub fn may_be_corrupted(&self) -> bool {
         self.may_be_corrupted
     }
 
     /// A [`ErrorKind::Malformed`] error.
+    ///
+    /// ```
+    /// use keyconv::{Error, Format};
+    ///
+    /// let e = Error::malformed(Format::Ppk, "no Encryption line");
+    /// assert!(e.to_string().ends_with("file: no Encryption line"));
+    /// ```
     pub fn malformed(format: Format, what: impl Into<String>) -> Self {
         Error::new(ErrorKind::Malformed {
             format: Some(format),
@@ -130,6 +184,13 @@ impl Error {
     }
 
     /// A [`ErrorKind::Malformed`] error at a location.
+    ///
+    /// ```
+    /// use keyconv::{Error, Format, Location};
+    ///
+    /// let e = Error::malformed_at(Format::Public, "bad base64", Location::Line(3));
+    /// assert!(e.to_string().ends_with("bad base64 at line 3"));
+    /// ```
     pub fn malformed_at(format: Format, what: impl Into<String>, location: Location) -> Self {
         Error::new(ErrorKind::Malformed {
             format: Some(format),
@@ -139,12 +200,24 @@ impl Error {
     }
 
     /// Adds a hint: what the user can do about it.
+    ///
+    /// ```
+    /// use keyconv::{Error, ErrorKind};
+    ///
+    /// let e = Error::new(ErrorKind::IncorrectPassphrase).with_hint("try the old one");
+    /// assert_eq!(e.hint(), Some("try the old one"));
+    /// ```
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// What went wrong.
+    ///
+    /// ```
+    /// let e = keyconv::PublicKey::from_openssh("ssh-ed25519 AAAA").unwrap_err();
+    /// assert!(matches!(e.kind(), keyconv::ErrorKind::Malformed { .. }));
+    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
@@ -152,6 +225,12 @@ impl Error {
     /// What the user can do about it, where the library knows more than the kind says. (A
     /// program adds its own advice by matching the kind: the library never names a program's
     /// options.)
+    ///
+    /// ```
+    /// use keyconv::{Error, ErrorKind};
+    ///
+    /// assert_eq!(Error::new(ErrorKind::PassphraseRequired).hint(), None);
+    /// ```
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
     }

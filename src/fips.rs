@@ -186,11 +186,27 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The rule with this id.
+///
+/// ```
+/// let rule = keyconv::fips::rule_by_id("kdf-salt").unwrap();
+/// assert_eq!(rule.id, "kdf-salt");
+/// assert!(keyconv::fips::rule_by_id("no-such-rule").is_none());
+/// ```
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
 /// A rule that applied to a file, with the verdict it gave and why.
+///
+/// ```
+/// use keyconv::{fips, KeyFile};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/rsa-2048.pkcs8-des3"))?;
+/// let a = fips::assess(&file.public_keys(), &file.protection());
+/// let cipher = a.findings.iter().find(|f| f.rule == "enc-cipher").unwrap();
+/// assert_eq!(cipher.verdict, fips::Verdict::NonApproved);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The rule's id.
@@ -202,6 +218,16 @@ pub struct Finding {
 }
 
 /// The FIPS assessment of one file.
+///
+/// ```
+/// use keyconv::{fips, KeyFile};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/rsa-2048.pub"))?;
+/// let a = fips::assess(&file.public_keys(), &file.protection());
+/// assert!(a.key_assessed);
+/// assert_eq!(a.compliance(false), fips::Compliance::Compliant);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assessment {
     /// Every rule that applied.
@@ -211,6 +237,15 @@ pub struct Assessment {
 }
 
 /// The overall verdict of an [`Assessment`].
+///
+/// ```
+/// use keyconv::{fips, KeyFile};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/rsa-2048.pkcs8-des3"))?;
+/// let a = fips::assess(&file.public_keys(), &file.protection());
+/// assert_eq!(a.compliance(false), fips::Compliance::NonCompliant);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compliance {
     /// No rule says non-approved (nor conditional, under `--strict`).
@@ -231,6 +266,17 @@ impl fmt::Display for Compliance {
 impl Assessment {
     /// Compliant when no rule says non-approved; `strict` also fails on conditional (EdDSA) and on
     /// key rules that could not be assessed.
+    ///
+    /// ```
+    /// use keyconv::{fips, KeyFile};
+    ///
+    /// // EdDSA is conditional: compliant, but not under `strict`.
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.pub"))?;
+    /// let a = fips::assess(&file.public_keys(), &file.protection());
+    /// assert_eq!(a.compliance(false), fips::Compliance::Compliant);
+    /// assert_eq!(a.compliance(true), fips::Compliance::NonCompliant);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn compliance(&self, strict: bool) -> Compliance {
         let fails = |f: &Finding| {
             f.verdict == Verdict::NonApproved || (strict && f.verdict == Verdict::Conditional)
@@ -243,6 +289,15 @@ impl Assessment {
     }
 
     /// The findings that make the file fail.
+    ///
+    /// ```
+    /// use keyconv::{fips, KeyFile};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/rsa-2048.pkcs8-des3"))?;
+    /// let a = fips::assess(&file.public_keys(), &file.protection());
+    /// assert!(a.failures(false).any(|f| f.rule == "enc-cipher"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn failures(&self, strict: bool) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| {
             f.verdict == Verdict::NonApproved || (strict && f.verdict == Verdict::Conditional)
@@ -258,6 +313,16 @@ impl Assessment {
     }
 
     /// Adds the passphrase rule, for a passphrase of `len` bytes about to protect a file.
+    ///
+    /// ```
+    /// use keyconv::{fips, KeyFile};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/rsa-2048.pub"))?;
+    /// let mut a = fips::assess(&file.public_keys(), &file.protection());
+    /// a.check_passphrase_length(4);
+    /// assert!(a.failures(false).any(|f| f.rule == "passphrase-length"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn check_passphrase_length(&mut self, len: usize) {
         if len < 8 {
             self.add(

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::encoding::cbc::CbcCipher;
 use crate::encoding::pem as armour;
-use crate::encoding::{der, paste, text};
+use crate::encoding::{asn1, paste, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{PrivateKey, PublicKey};
 use crate::passphrase::Passphrase;
@@ -67,7 +67,7 @@ fn detect_der(input: &[u8]) -> Option<Format> {
     if input.first() != Some(&0x30) {
         return None;
     }
-    let tags = der::sequence_tags(input)?;
+    let tags = asn1::sequence_tags(input)?;
     match tags.as_slice() {
         // PrivateKeyInfo / OneAsymmetricKey: version, algorithm, privateKey [, attributes, publicKey]
         [0x02, 0x30, 0x04, ..] => Some(Format::Pkcs8),
@@ -204,6 +204,16 @@ enum Contents {
 }
 
 /// A decoded key file: what can be known without a passphrase.
+///
+/// ```
+/// use keyconv::{Format, KeyFile, Protection};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+/// assert_eq!(file.format(), Format::Ppk);
+/// assert!(matches!(file.protection(), Protection::Encrypted { .. }));
+/// assert_eq!(file.public_keys()[0].comment(), "ed25519@keyconv-test");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub struct KeyFile {
     format: Format,
     contents: Contents,
@@ -221,12 +231,27 @@ impl fmt::Debug for KeyFile {
 
 impl KeyFile {
     /// Detects the format of `input` and decodes it. Runs no KDF.
+    ///
+    /// ```
+    /// let file = keyconv::KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8"))?;
+    /// assert_eq!(file.format(), keyconv::Format::Pkcs8);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn decode(input: &[u8]) -> Result<KeyFile> {
         let format = Format::detect(input)?;
         KeyFile::decode_as(input, format)
     }
 
     /// Decodes `input` as `format`. Runs no KDF.
+    ///
+    /// ```
+    /// use keyconv::{Format, KeyFile};
+    ///
+    /// let pem = include_bytes!("../testdata/ed25519.spki");
+    /// assert_eq!(KeyFile::decode_as(pem, Format::Spki)?.public_keys().len(), 1);
+    /// assert!(KeyFile::decode_as(pem, Format::Ppk).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn decode_as(input: &[u8], format: Format) -> Result<KeyFile> {
         if input.len() > crate::encoding::MAX_KEY_FILE
             && !matches!(format, Format::Public | Format::KnownHosts)
@@ -263,16 +288,40 @@ impl KeyFile {
     }
 
     /// The file's format.
+    ///
+    /// ```
+    /// let file = keyconv::KeyFile::decode(include_bytes!("../testdata/ed25519.rfc4716"))?;
+    /// assert_eq!(file.format(), keyconv::Format::Rfc4716);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn format(&self) -> Format {
         self.format
     }
 
     /// Whether the file holds a private key.
+    ///
+    /// ```
+    /// use keyconv::KeyFile;
+    ///
+    /// assert!(KeyFile::decode(include_bytes!("../testdata/ed25519.openssh"))?.is_private());
+    /// assert!(!KeyFile::decode(include_bytes!("../testdata/ed25519.pub"))?.is_private());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn is_private(&self) -> bool {
         matches!(self.contents, Contents::Private(_))
     }
 
     /// How the file is protected ([`Protection::None`] for public key files).
+    ///
+    /// ```
+    /// use keyconv::{KeyFile, Protection};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.openssh-aes256-ctr"))?;
+    /// assert_eq!(file.protection().cipher_name(), Some("aes256-ctr"));
+    /// let plain = KeyFile::decode(include_bytes!("../testdata/ed25519.openssh"))?;
+    /// assert_eq!(plain.protection(), Protection::None);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn protection(&self) -> Protection {
         match &self.contents {
             Contents::Public(_) => Protection::None,
@@ -282,6 +331,17 @@ impl KeyFile {
 
     /// The public keys readable without a passphrase: every key of a public key file, the
     /// public half of a private key file that stores it in clear, else none.
+    ///
+    /// ```
+    /// use keyconv::KeyFile;
+    ///
+    /// // An encrypted OpenSSH key keeps its public half in clear; encrypted PKCS#8 does not.
+    /// let openssh = KeyFile::decode(include_bytes!("../testdata/ed25519.openssh-aes256-ctr"))?;
+    /// assert_eq!(openssh.public_keys()[0].data().algorithm(), "ssh-ed25519");
+    /// let pkcs8 = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// assert!(pkcs8.public_keys().is_empty());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn public_keys(&self) -> Vec<PublicKey> {
         match &self.contents {
             Contents::Public(keys) => keys.clone(),
@@ -289,7 +349,70 @@ impl KeyFile {
         }
     }
 
+    /// Whether the file's public keys are inside its encryption: [`KeyFile::public_keys`] is
+    /// empty, and [`KeyFile::unlock_public_keys`] needs the passphrase (encrypted PKCS#8,
+    /// PKCS#12, traditional PEM, ssh.com).
+    ///
+    /// ```
+    /// use keyconv::KeyFile;
+    ///
+    /// let pkcs8 = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// assert!(pkcs8.public_keys_are_encrypted());
+    /// let ppk = KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+    /// assert!(!ppk.public_keys_are_encrypted()); // a .ppk stores its public key in clear
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn public_keys_are_encrypted(&self) -> bool {
+        match &self.contents {
+            Contents::Public(_) => false,
+            Contents::Private(p) => {
+                p.public_key().is_none() && matches!(p.protection(), Protection::Encrypted { .. })
+            }
+        }
+    }
+
+    /// The public keys of the file: those it stores in clear (no KDF runs, `passphrase` is not
+    /// used), else the public half of its private key, unlocked with `passphrase` within
+    /// `limits`. [`ErrorKind::PassphraseRequired`] when the keys are encrypted and no
+    /// passphrase is given; see [`public_keys`] for the one-call form.
+    ///
+    /// ```
+    /// use keyconv::{ErrorKind, KdfLimits, KeyFile, Passphrase};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// let limits = KdfLimits::default();
+    /// let e = file.unlock_public_keys(None, &limits).unwrap_err();
+    /// assert_eq!(e.kind(), &ErrorKind::PassphraseRequired);
+    /// let pass = Passphrase::from("correct horse battery");
+    /// let keys = file.unlock_public_keys(Some(&pass), &limits)?;
+    /// assert_eq!(keys[0].data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
+    pub fn unlock_public_keys(
+        &self,
+        passphrase: Option<&Passphrase>,
+        limits: &KdfLimits,
+    ) -> Result<Vec<PublicKey>> {
+        let keys = self.public_keys();
+        if !keys.is_empty() || !self.is_private() {
+            return Ok(keys);
+        }
+        Ok(vec![
+            self.private_key(passphrase, limits)?.public_key().clone(),
+        ])
+    }
+
     /// The private key, decrypting with `passphrase` where the file is encrypted.
+    ///
+    /// ```
+    /// use keyconv::{KdfLimits, KeyFile, Passphrase};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// let pass = Passphrase::from("correct horse battery");
+    /// let key = file.private_key(Some(&pass), &KdfLimits::default())?;
+    /// assert_eq!(key.public_key().data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn private_key(
         &self,
         passphrase: Option<&Passphrase>,
@@ -303,6 +426,30 @@ impl KeyFile {
             Contents::Private(p) => p.private_key(passphrase, limits),
         }
     }
+}
+
+/// The public keys of a key file of any format, in one call: those it stores in clear (no KDF
+/// runs and `passphrase` is not used: a `.ppk`, an OpenSSH private key, every public format),
+/// else the public half of its private key, unlocked with `passphrase` within
+/// [`KdfLimits::default()`]. For other limits, or to ask for a passphrase only when one is
+/// needed, use [`KeyFile::public_keys_are_encrypted`] and [`KeyFile::unlock_public_keys`].
+///
+/// ```
+/// use keyconv::{ErrorKind, Passphrase};
+///
+/// // An encrypted .ppk: its public key is in clear.
+/// let keys = keyconv::public_keys(include_bytes!("../testdata/ed25519.ppk3-argon2id"), None)?;
+/// assert_eq!(keys[0].comment(), "ed25519@keyconv-test");
+/// // An encrypted PKCS#8 file: its public key needs the passphrase.
+/// let pkcs8 = include_bytes!("../testdata/ed25519.pkcs8-aes128");
+/// let e = keyconv::public_keys(pkcs8, None).unwrap_err();
+/// assert_eq!(e.kind(), &ErrorKind::PassphraseRequired);
+/// let keys = keyconv::public_keys(pkcs8, Some(&Passphrase::from("correct horse battery")))?;
+/// assert_eq!(keys[0].data().algorithm(), "ssh-ed25519");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
+pub fn public_keys(input: &[u8], passphrase: Option<&Passphrase>) -> Result<Vec<PublicKey>> {
+    KeyFile::decode(input)?.unlock_public_keys(passphrase, &KdfLimits::default())
 }
 
 /// What to write: a format, with the options of that format only (SPEC §5). An option that
@@ -366,6 +513,12 @@ impl Target {
     }
 
     /// The format written.
+    ///
+    /// ```
+    /// use keyconv::format::Target;
+    ///
+    /// assert_eq!(Target::Spki.format(), keyconv::Format::Spki);
+    /// ```
     pub fn format(&self) -> Format {
         match self {
             Target::Ppk(_) => Format::Ppk,
@@ -400,6 +553,15 @@ impl Target {
     }
 
     /// Sets the key derivation limits of the target's options (see [`Target::limits`]).
+    ///
+    /// ```
+    /// use keyconv::format::Target;
+    /// use keyconv::{Format, KdfLimits};
+    ///
+    /// let mut target = Target::default_for(Format::Pkcs8).unwrap();
+    /// target.set_limits(KdfLimits { allow_expensive: true });
+    /// assert_eq!(target.limits(), Some(KdfLimits { allow_expensive: true }));
+    /// ```
     pub fn set_limits(&mut self, limits: KdfLimits) {
         match self {
             Target::OpenSsh(o) => o.limits = limits,
@@ -434,6 +596,13 @@ impl Target {
     }
 
     /// Whether the target holds a private key.
+    ///
+    /// ```
+    /// use keyconv::format::Target;
+    ///
+    /// assert!(Target::Sshcom.is_private());
+    /// assert!(!Target::Rfc4716.is_private());
+    /// ```
     pub fn is_private(&self) -> bool {
         self.format().is_private()
     }
@@ -527,11 +696,30 @@ fn private_as(input: &[u8], format: Format, passphrase: Option<&Passphrase>) -> 
 /// ```
 impl PrivateKey {
     /// Reads a PuTTY `.ppk` file (v2 or v3).
+    ///
+    /// ```
+    /// use keyconv::{Passphrase, PrivateKey};
+    ///
+    /// let pass = Passphrase::from("correct horse battery");
+    /// let key = PrivateKey::from_ppk(include_bytes!("../testdata/ed25519.ppk3-argon2id"), Some(&pass))?;
+    /// assert_eq!(key.comment(), "ed25519@keyconv-test");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_ppk(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Ppk, passphrase)
     }
 
     /// Writes a PuTTY `.ppk` file, encrypted when `passphrase` is given and not empty.
+    ///
+    /// ```
+    /// use keyconv::format::ppk::PpkOptions;
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// let ppk = key.to_ppk(&PpkOptions::default(), None)?;
+    /// assert!(ppk.starts_with("PuTTY-User-Key-File-3: ssh-ed25519"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_ppk(
         &self,
         options: &ppk::PpkOptions,
@@ -541,11 +729,27 @@ impl PrivateKey {
     }
 
     /// Reads an OpenSSH `openssh-key-v1` private key.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_openssh(include_bytes!("../testdata/ed25519.openssh"), None)?;
+    /// assert_eq!(key.comment(), "ed25519@keyconv-test");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_openssh(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::OpenSsh, passphrase)
     }
 
     /// Writes an OpenSSH private key, encrypted when `passphrase` is given and not empty.
+    ///
+    /// ```
+    /// use keyconv::format::openssh::OpensshOptions;
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// let text = key.to_openssh(&OpensshOptions::default(), None)?;
+    /// assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----\n"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_openssh(
         &self,
         options: &openssh::OpensshOptions,
@@ -555,16 +759,38 @@ impl PrivateKey {
     }
 
     /// Reads a PKCS#8 `PRIVATE KEY` / `ENCRYPTED PRIVATE KEY` PEM file.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_pkcs8_pem(include_bytes!("../testdata/ed25519.pkcs8"), None)?;
+    /// assert_eq!(key.comment(), ""); // PKCS#8 has no comment
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_pkcs8_pem(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Pkcs8, passphrase)
     }
 
     /// Reads a DER PKCS#8 `PrivateKeyInfo` / `EncryptedPrivateKeyInfo`.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_pkcs8_der(include_bytes!("../testdata/ed25519.pkcs8-der"), None)?;
+    /// assert_eq!(key.public_key().data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_pkcs8_der(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Pkcs8, passphrase)
     }
 
     /// Writes PKCS#8 PEM (PBES2 when `passphrase` is given and not empty).
+    ///
+    /// ```
+    /// use keyconv::format::pkcs8::Pkcs8Options;
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// let pem = key.to_pkcs8_pem(&Pkcs8Options::default(), None)?;
+    /// assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_pkcs8_pem(
         &self,
         options: &pkcs8::Pkcs8Options,
@@ -574,6 +800,16 @@ impl PrivateKey {
     }
 
     /// Writes PKCS#8 DER (PBES2 when `passphrase` is given and not empty).
+    ///
+    /// ```
+    /// use keyconv::format::pkcs8::Pkcs8Options;
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// let der = key.to_pkcs8_der(&Pkcs8Options::default(), None)?;
+    /// assert_eq!(PrivateKey::from_pkcs8_der(&der, None)?, key);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_pkcs8_der(
         &self,
         options: &pkcs8::Pkcs8Options,
@@ -583,11 +819,27 @@ impl PrivateKey {
     }
 
     /// Reads traditional PEM (`RSA`/`EC`/`DSA PRIVATE KEY`), legacy-encrypted or not.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_pem(include_bytes!("../testdata/ecdsa-256.pem"), None)?;
+    /// assert_eq!(key.public_key().data().algorithm(), "ecdsa-sha2-nistp256");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_pem(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Pem, passphrase)
     }
 
     /// Writes traditional PEM, legacy-encrypted when `passphrase` is given and not empty.
+    ///
+    /// ```
+    /// use keyconv::format::pem::PemOptions;
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ecdsa(keyconv::EcCurve::P256), "")?;
+    /// let pem = key.to_pem(&PemOptions::default(), None)?;
+    /// assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_pem(
         &self,
         options: &pem::PemOptions,
@@ -597,27 +849,68 @@ impl PrivateKey {
     }
 
     /// Reads an ssh.com / Tectia `SSH2 ENCRYPTED PRIVATE KEY` (RSA, DSA).
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_sshcom(include_bytes!("../testdata/rsa-2048.sshcom"), None)?;
+    /// assert_eq!(key.public_key().data().bits(), 2048);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_sshcom(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Sshcom, passphrase)
     }
 
     /// Writes an ssh.com private key as `puttygen -O private-sshcom` does, `3des-cbc`-encrypted
     /// when `passphrase` is given and not empty.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::from_sshcom(include_bytes!("../testdata/rsa-2048.sshcom"), None)?;
+    /// let text = key.to_sshcom(None)?;
+    /// assert!(text.starts_with("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_sshcom(&self, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
         sshcom::encode(self, passphrase)
     }
 
     /// Reads the one private key of a PKCS#12 `.p12` / `.pfx` file (its MAC verified first).
+    ///
+    /// ```
+    /// use keyconv::{Passphrase, PrivateKey};
+    ///
+    /// let pass = Passphrase::from("correct horse battery");
+    /// let key = PrivateKey::from_pkcs12(include_bytes!("../testdata/ed25519.pkcs12"), Some(&pass))?;
+    /// assert_eq!(key.public_key().data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_pkcs12(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         private_as(input, Format::Pkcs12, passphrase)
     }
 
     /// Reads a private key in any format, detected from the content.
+    ///
+    /// ```
+    /// use keyconv::PrivateKey;
+    ///
+    /// let a = PrivateKey::from_any(include_bytes!("../testdata/ed25519.openssh"), None)?;
+    /// let b = PrivateKey::from_any(include_bytes!("../testdata/ed25519.pkcs8"), None)?;
+    /// assert_eq!(a.public_key().data(), b.public_key().data());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_any(input: &[u8], passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
         KeyFile::decode(input)?.private_key(passphrase, &KdfLimits::default())
     }
 
     /// Writes `target` (see [`encode_private`]).
+    ///
+    /// ```
+    /// use keyconv::format::Target;
+    /// use keyconv::{Format, KeySpec, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// let target = Target::default_for(Format::Ppk).unwrap();
+    /// assert!(key.to_target(&target, None)?.starts_with(b"PuTTY-User-Key-File-3"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_target(
         &self,
         target: &Target,
@@ -644,37 +937,79 @@ impl PrivateKey {
 impl PublicKey {
     /// Reads one OpenSSH public key line (`TYPE BASE64 [COMMENT]`, `authorized_keys` options
     /// allowed). See [`public::decode`] for files of many keys.
+    ///
+    /// ```
+    /// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me";
+    /// assert_eq!(keyconv::PublicKey::from_openssh(line)?.comment(), "me");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_openssh(line: &str) -> Result<PublicKey> {
         public::decode_line(line.trim_end_matches(['\n', '\r']))?
             .ok_or_else(|| Error::malformed(Format::Public, "no key on the line"))
     }
 
     /// The OpenSSH one-line form, `TYPE BASE64 COMMENT` and a newline.
+    ///
+    /// ```
+    /// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me";
+    /// assert_eq!(keyconv::PublicKey::from_openssh(line)?.to_openssh(), format!("{line}\n"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_openssh(&self) -> String {
         public::encode(self)
     }
 
     /// Reads an RFC 4716 `---- BEGIN SSH2 PUBLIC KEY ----` block.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_rfc4716(include_bytes!("../testdata/ed25519.rfc4716"))?;
+    /// assert_eq!(key.data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_rfc4716(input: &[u8]) -> Result<PublicKey> {
         one_key(rfc4716::decode(input)?, Format::Rfc4716)
     }
 
     /// Writes RFC 4716.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert!(key.to_rfc4716().starts_with("---- BEGIN SSH2 PUBLIC KEY ----"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_rfc4716(&self) -> String {
         rfc4716::encode(self)
     }
 
     /// Reads a SubjectPublicKeyInfo `PUBLIC KEY` (PEM or DER) or PKCS#1 `RSA PUBLIC KEY`.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_spki(include_bytes!("../testdata/ed25519.spki-der"))?;
+    /// assert_eq!(key.data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_spki(input: &[u8]) -> Result<PublicKey> {
         one_key(spki::decode(input)?, Format::Spki)
     }
 
     /// Writes a SubjectPublicKeyInfo `PUBLIC KEY` PEM.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_spki(include_bytes!("../testdata/ed25519.spki"))?;
+    /// assert_eq!(key.to_spki()?, include_str!("../testdata/ed25519.spki")); // as openssl writes it
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_spki(&self) -> Result<String> {
         spki::encode(self)
     }
 
     /// Reads the subject public key of an X.509 certificate (PEM `CERTIFICATE` or DER).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_x509(include_bytes!("../testdata/ed25519.x509"))?;
+    /// assert_eq!(key.data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_x509(input: &[u8]) -> Result<PublicKey> {
         one_key(x509::decode(input)?, Format::X509)
     }

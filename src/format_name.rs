@@ -5,6 +5,14 @@
 use std::fmt;
 
 /// A key file format (SPEC §1). The names are those of `--to` and `inspect`.
+///
+/// ```
+/// use keyconv::Format;
+///
+/// assert_eq!(Format::detect(include_bytes!("../testdata/ed25519.ppk3"))?, Format::Ppk);
+/// assert_eq!(Format::from_name("pkcs8"), Some(Format::Pkcs8));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// PuTTY `.ppk`, versions 2 and 3.
@@ -48,6 +56,10 @@ impl Format {
     ];
 
     /// The name used by `--to` and `inspect`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::Format::Rfc4716.name(), "rfc4716");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Format::Ppk => "ppk",
@@ -65,11 +77,22 @@ impl Format {
     }
 
     /// The format with this name.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    ///
+    /// assert_eq!(Format::from_name("openssh"), Some(Format::OpenSsh));
+    /// assert_eq!(Format::from_name("jks"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
     /// Words for messages, e.g. `PuTTY .ppk`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::Format::Ppk.description(), "PuTTY .ppk");
+    /// ```
     pub fn description(self) -> &'static str {
         match self {
             Format::Ppk => "PuTTY .ppk",
@@ -87,6 +110,13 @@ impl Format {
     }
 
     /// Whether files of this format hold private keys.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    ///
+    /// assert!(Format::Pkcs12.is_private());
+    /// assert!(!Format::Spki.is_private());
+    /// ```
     pub fn is_private(self) -> bool {
         matches!(
             self,
@@ -101,6 +131,13 @@ impl Format {
 
     /// Whether files of this format carry a key comment (PKCS#8, traditional PEM, SPKI, PKCS#12
     /// and X.509 have no field for one).
+    ///
+    /// ```
+    /// use keyconv::Format;
+    ///
+    /// assert!(Format::OpenSsh.holds_comment());
+    /// assert!(!Format::Pkcs8.holds_comment());
+    /// ```
     pub fn holds_comment(self) -> bool {
         matches!(
             self,
@@ -110,6 +147,13 @@ impl Format {
 
     /// Whether keyconv writes this format (`--to`); `known-hosts`, `pkcs12` and `x509` are read
     /// only.
+    ///
+    /// ```
+    /// use keyconv::Format;
+    ///
+    /// assert!(Format::Sshcom.is_writable());
+    /// assert!(!Format::X509.is_writable());
+    /// ```
     pub fn is_writable(self) -> bool {
         !matches!(self, Format::KnownHosts | Format::Pkcs12 | Format::X509)
     }

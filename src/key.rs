@@ -24,6 +24,13 @@ pub const MAX_RSA_BITS: usize = 16384;
 pub const MAX_DSA_BITS: usize = 8192;
 
 /// A NIST prime curve used with ECDSA.
+///
+/// ```
+/// use keyconv::EcCurve;
+///
+/// assert_eq!(EcCurve::P384.ssh_name(), "nistp384");
+/// assert_eq!(EcCurve::ALL.len(), 3);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EcCurve {
     /// NIST P-256 (secp256r1).
@@ -39,6 +46,10 @@ impl EcCurve {
     pub const ALL: [EcCurve; 3] = [EcCurve::P256, EcCurve::P384, EcCurve::P521];
 
     /// The SSH curve identifier, e.g. `nistp256`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::EcCurve::P256.ssh_name(), "nistp256");
+    /// ```
     pub fn ssh_name(self) -> &'static str {
         match self {
             EcCurve::P256 => "nistp256",
@@ -48,11 +59,22 @@ impl EcCurve {
     }
 
     /// The curve from its SSH identifier.
+    ///
+    /// ```
+    /// use keyconv::EcCurve;
+    ///
+    /// assert_eq!(EcCurve::from_ssh_name("nistp521"), Some(EcCurve::P521));
+    /// assert_eq!(EcCurve::from_ssh_name("secp256k1"), None);
+    /// ```
     pub fn from_ssh_name(name: &str) -> Option<EcCurve> {
         EcCurve::ALL.into_iter().find(|c| c.ssh_name() == name)
     }
 
     /// The curve's size in bits.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::EcCurve::P521.bits(), 521);
+    /// ```
     pub fn bits(self) -> u32 {
         match self {
             EcCurve::P256 => 256,
@@ -62,26 +84,44 @@ impl EcCurve {
     }
 
     /// The length of a private scalar in bytes.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::EcCurve::P521.scalar_len(), 66);
+    /// ```
     pub fn scalar_len(self) -> usize {
         (self.bits() as usize).div_ceil(8)
     }
 
     /// The length of an uncompressed SEC1 point in bytes.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::EcCurve::P256.point_len(), 65);
+    /// ```
     pub fn point_len(self) -> usize {
         1 + 2 * self.scalar_len()
     }
 
     /// The dotted OID of the named curve (RFC 5480).
+    ///
+    /// ```
+    /// assert_eq!(keyconv::EcCurve::P256.oid(), "1.2.840.10045.3.1.7");
+    /// ```
     pub fn oid(self) -> &'static str {
         match self {
-            EcCurve::P256 => "1.2.840.10045.3.1.7",
-            EcCurve::P384 => "1.3.132.0.34",
-            EcCurve::P521 => "1.3.132.0.35",
+            EcCurve::P256 => crate::encoding::oid::SECP256R1,
+            EcCurve::P384 => crate::encoding::oid::SECP384R1,
+            EcCurve::P521 => crate::encoding::oid::SECP521R1,
         }
     }
 }
 
 /// The type of a key.
+///
+/// ```
+/// use keyconv::{EcCurve, KeyType};
+///
+/// assert_eq!(KeyType::from_ssh_name("ecdsa-sha2-nistp256"), Some(KeyType::Ecdsa(EcCurve::P256)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyType {
     /// RSA.
@@ -98,6 +138,10 @@ pub enum KeyType {
 
 impl KeyType {
     /// The SSH public key algorithm name, e.g. `ssh-ed25519`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::KeyType::Dsa.ssh_name(), "ssh-dss");
+    /// ```
     pub fn ssh_name(self) -> &'static str {
         match self {
             KeyType::Rsa => "ssh-rsa",
@@ -111,6 +155,13 @@ impl KeyType {
     }
 
     /// The key type from its SSH algorithm name.
+    ///
+    /// ```
+    /// use keyconv::KeyType;
+    ///
+    /// assert_eq!(KeyType::from_ssh_name("ssh-ed448"), Some(KeyType::Ed448));
+    /// assert_eq!(KeyType::from_ssh_name("ssh-foo"), None);
+    /// ```
     pub fn from_ssh_name(name: &str) -> Option<KeyType> {
         Some(match name {
             "ssh-rsa" => KeyType::Rsa,
@@ -122,6 +173,10 @@ impl KeyType {
     }
 
     /// The upper-case label `ssh-keygen -l` prints in parentheses, e.g. `ED25519`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::KeyType::Ed25519.label(), "ED25519");
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             KeyType::Rsa => "RSA",
@@ -143,6 +198,14 @@ impl fmt::Display for KeyType {
 }
 
 /// The public half of a key.
+///
+/// ```
+/// use keyconv::PublicKeyData;
+///
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+/// assert!(matches!(key.data(), PublicKeyData::Ed25519(bytes) if bytes.len() == 32));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PublicKeyData {
@@ -225,6 +288,12 @@ impl PublicKeyData {
     }
 
     /// The SSH algorithm name.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ecdsa-384.pub"))?;
+    /// assert_eq!(key.data().algorithm(), "ecdsa-sha2-nistp384");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn algorithm(&self) -> &str {
         match self {
             PublicKeyData::Opaque(o) => &o.algorithm,
@@ -234,6 +303,12 @@ impl PublicKeyData {
 
     /// The key size as `ssh-keygen -l` reports it: modulus bits for RSA, prime bits for DSA,
     /// curve bits for ECDSA, 256 for Ed25519, 448 for Ed448 (as puttygen).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/rsa-2048.pub"))?;
+    /// assert_eq!(key.data().bits(), 2048);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn bits(&self) -> u32 {
         match self {
             PublicKeyData::Rsa { n, .. } => bit_length(n),
@@ -246,6 +321,12 @@ impl PublicKeyData {
     }
 
     /// The label `ssh-keygen -l` prints, e.g. `RSA`, `ED25519-CERT`.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.data().label(), "ED25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn label(&self) -> &str {
         match self {
             PublicKeyData::Opaque(o) => &o.label,
@@ -254,6 +335,15 @@ impl PublicKeyData {
     }
 
     /// The SSH wire blob.
+    ///
+    /// ```
+    /// use keyconv::{Format, PublicKeyData};
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let blob = key.data().to_ssh_blob();
+    /// assert_eq!(&PublicKeyData::from_ssh_blob(&blob, Format::Public)?, key.data());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_ssh_blob(&self) -> Vec<u8> {
         if let PublicKeyData::Opaque(o) = self {
             return o.blob.clone();
@@ -291,6 +381,17 @@ impl PublicKeyData {
 
     /// Decodes an SSH wire blob, checking it fully: canonical integers, points on the curve,
     /// nothing left over.
+    ///
+    /// ```
+    /// use keyconv::{Format, PublicKeyData};
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let mut blob = key.to_ssh_blob();
+    /// assert!(PublicKeyData::from_ssh_blob(&blob, Format::Public).is_ok());
+    /// blob.push(0); // trailing data is refused
+    /// assert!(PublicKeyData::from_ssh_blob(&blob, Format::Public).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_ssh_blob(blob: &[u8], format: Format) -> Result<PublicKeyData> {
         let mut r = Reader::new(blob, format);
         let algorithm = r.str("key algorithm")?;
@@ -435,6 +536,15 @@ pub(crate) fn bit_length(magnitude: &[u8]) -> u32 {
 }
 
 /// The hash a fingerprint uses.
+///
+/// ```
+/// use keyconv::FingerprintHash;
+///
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+/// assert!(key.fingerprint(FingerprintHash::Md5).starts_with("MD5:"));
+/// assert_eq!(FingerprintHash::Sha512.name(), "SHA512");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FingerprintHash {
     /// `SHA256:` and unpadded base64, `ssh-keygen`'s default.
@@ -448,6 +558,10 @@ pub enum FingerprintHash {
 
 impl FingerprintHash {
     /// The name `ssh-keygen` gives the hash: `SHA256`, `SHA512`, `MD5`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::FingerprintHash::Sha256.name(), "SHA256");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             FingerprintHash::Sha256 => "SHA256",
@@ -458,6 +572,13 @@ impl FingerprintHash {
 }
 
 /// A public key and its comment.
+///
+/// ```
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+/// assert_eq!(key.comment(), "ed25519@keyconv-test");
+/// assert_eq!(key.key_type(), Some(keyconv::KeyType::Ed25519));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PublicKey {
     data: PublicKeyData,
@@ -479,6 +600,14 @@ impl Eq for PublicKey {}
 
 impl PublicKey {
     /// A public key, checked (sizes within limits, EC points on their curve).
+    ///
+    /// ```
+    /// use keyconv::{PublicKey, PublicKeyData};
+    ///
+    /// let key = PublicKey::new(PublicKeyData::Ed25519([7; 32]), "me")?;
+    /// assert_eq!(key.comment(), "me");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn new(data: PublicKeyData, comment: impl Into<String>) -> Result<PublicKey> {
         data.validate(Format::Public)?;
         Ok(PublicKey {
@@ -489,6 +618,15 @@ impl PublicKey {
     }
 
     /// Decodes an SSH wire blob with a comment; errors name `format`.
+    ///
+    /// ```
+    /// use keyconv::{Format, PublicKey};
+    ///
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let again = PublicKey::from_ssh_blob(&key.to_ssh_blob(), key.comment(), Format::Public)?;
+    /// assert_eq!(again, key);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_ssh_blob(blob: &[u8], comment: &str, format: Format) -> Result<PublicKey> {
         let data = PublicKeyData::from_ssh_blob(blob, format)?;
         data.validate(format)?;
@@ -500,21 +638,46 @@ impl PublicKey {
     }
 
     /// The key material.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.data().algorithm(), "ssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn data(&self) -> &PublicKeyData {
         &self.data
     }
 
     /// The key type (`None` for certificates and security keys).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.key_type(), Some(keyconv::KeyType::Ed25519));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn key_type(&self) -> Option<KeyType> {
         self.data.key_type()
     }
 
     /// The comment (empty when there is none).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.comment(), "ed25519@keyconv-test");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn comment(&self) -> &str {
         &self.comment
     }
 
     /// Replaces the comment.
+    ///
+    /// ```
+    /// let mut key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// key.set_comment("laptop");
+    /// assert!(key.to_openssh().ends_with(" laptop\n"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.comment = comment.into();
         self.comment_stored = false;
@@ -523,22 +686,52 @@ impl PublicKey {
     /// Sets the comment a private key file stores (possibly empty): `ssh-keygen -l` then prints
     /// it as it is, an empty field included, where a key without a stored comment shows
     /// `no comment`.
+    ///
+    /// ```
+    /// use keyconv::FingerprintHash;
+    ///
+    /// let mut key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// key.set_comment("");
+    /// assert!(key.fingerprint_line(FingerprintHash::Sha256).contains(" no comment "));
+    /// key.set_stored_comment("");
+    /// assert!(!key.fingerprint_line(FingerprintHash::Sha256).contains("no comment"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn set_stored_comment(&mut self, comment: impl Into<String>) {
         self.comment = comment.into();
         self.comment_stored = true;
     }
 
     /// The SSH wire blob.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(&key.to_ssh_blob()[..15], b"\0\0\0\x0bssh-ed25519");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn to_ssh_blob(&self) -> Vec<u8> {
         self.data.to_ssh_blob()
     }
 
     /// The fingerprint as `ssh-keygen -l` prints it: `SHA256:…`, `SHA512:…` or `MD5:aa:bb:…`.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// let fingerprint = key.fingerprint(keyconv::FingerprintHash::Sha256);
+    /// assert!(include_str!("../testdata/ed25519.fingerprint-sha256").contains(&fingerprint));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn fingerprint(&self, hash: FingerprintHash) -> String {
         fingerprint_of_blob(&self.fingerprint_blob(), hash)
     }
 
     /// The bytes fingerprints hash: the SSH wire blob, for a certificate its plain key's.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(&*key.fingerprint_blob(), key.to_ssh_blob().as_slice());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn fingerprint_blob(&self) -> std::borrow::Cow<'_, [u8]> {
         match &self.data {
             PublicKeyData::Opaque(o) => std::borrow::Cow::Borrowed(&o.fingerprint_blob),
@@ -547,11 +740,26 @@ impl PublicKey {
     }
 
     /// The raw digest behind [`PublicKey::fingerprint`] (what `ssh-keygen -lv` draws).
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(key.fingerprint_digest(keyconv::FingerprintHash::Sha256).len(), 32);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn fingerprint_digest(&self, hash: FingerprintHash) -> Vec<u8> {
         digest_of_blob(&self.fingerprint_blob(), hash)
     }
 
     /// The line `ssh-keygen -l [-E md5]` prints: `BITS FINGERPRINT COMMENT (TYPE)`.
+    ///
+    /// ```
+    /// let key = keyconv::PublicKey::from_openssh(include_str!("../testdata/ed25519.pub"))?;
+    /// assert_eq!(
+    ///     key.fingerprint_line(keyconv::FingerprintHash::Sha256),
+    ///     include_str!("../testdata/ed25519.fingerprint-sha256").trim_end()
+    /// );
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn fingerprint_line(&self, hash: FingerprintHash) -> String {
         use fmt::Write as _;
         let comment = if self.comment.is_empty() && !self.comment_stored {
@@ -615,16 +823,34 @@ pub(crate) fn fingerprint_of_blob(blob: &[u8], hash: FingerprintHash) -> String 
 }
 
 /// Secret bytes: zeroized on drop, `[secret]` in `Debug`.
+///
+/// ```
+/// let secret = keyconv::key::SecretBytes::new([1u8, 2, 3]);
+/// assert_eq!(secret.as_bytes().len(), 3);
+/// assert_eq!(format!("{secret:?}"), "[secret]");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
 impl SecretBytes {
     /// Wraps secret bytes.
+    ///
+    /// ```
+    /// use keyconv::key::SecretBytes;
+    ///
+    /// let secret = SecretBytes::new(vec![1, 2, 3]);
+    /// assert_eq!(secret.as_bytes(), [1, 2, 3]);
+    /// assert_eq!(format!("{secret:?}"), "[secret]");
+    /// ```
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         SecretBytes(Zeroizing::new(bytes.into()))
     }
 
     /// The secret bytes.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::key::SecretBytes::new([9u8; 4]).as_bytes(), [9; 4]);
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -638,6 +864,15 @@ impl fmt::Debug for SecretBytes {
 
 /// The private half of a key. Integers are big-endian magnitudes; [`PrivateKey::new`] strips
 /// their leading zeros and pads EC scalars to the curve's length.
+///
+/// ```
+/// use keyconv::key::SecretBytes;
+/// use keyconv::{PrivateKey, SecretKeyData};
+///
+/// let key = PrivateKey::from_secret(SecretKeyData::Ed25519(SecretBytes::new([7u8; 32])), None, "")?;
+/// assert!(matches!(key.secret(), SecretKeyData::Ed25519(_)));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretKeyData {
@@ -755,22 +990,50 @@ impl PrivateKey {
     }
 
     /// The secret half.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey, SecretKeyData};
+    ///
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert!(matches!(key.secret(), SecretKeyData::Ed25519(seed) if seed.as_bytes().len() == 32));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn secret(&self) -> &SecretKeyData {
         &self.secret
     }
 
     /// The key type.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, KeyType, PrivateKey};
+    ///
+    /// assert_eq!(PrivateKey::generate(KeySpec::Ed448, "")?.key_type(), KeyType::Ed448);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn key_type(&self) -> KeyType {
         // A private key is never opaque: `check::private` only accepts the five types.
         self.public.key_type().unwrap_or(KeyType::Ed25519)
     }
 
     /// The comment.
+    ///
+    /// ```
+    /// let key = keyconv::PrivateKey::generate(keyconv::KeySpec::Ed25519, "me@host")?;
+    /// assert_eq!(key.comment(), "me@host");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn comment(&self) -> &str {
         &self.public.comment
     }
 
     /// Replaces the comment (the certificate's too: it is the key's).
+    ///
+    /// ```
+    /// let mut key = keyconv::PrivateKey::generate(keyconv::KeySpec::Ed25519, "old")?;
+    /// key.set_comment("new");
+    /// assert_eq!(key.public_key().comment(), "new");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.public.comment = comment.into();
         if let Some(cert) = &mut self.certificate {
@@ -779,11 +1042,41 @@ impl PrivateKey {
     }
 
     /// RSA CRT exponents `d mod (p-1)` and `d mod (q-1)`, for PKCS#1.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey};
+    ///
+    /// let rsa = PrivateKey::from_any(include_bytes!("../testdata/rsa-2048.pkcs8"), None)?;
+    /// assert!(rsa.rsa_crt_exponents().is_some());
+    /// assert!(PrivateKey::generate(KeySpec::Ed25519, "")?.rsa_crt_exponents().is_none());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn rsa_crt_exponents(&self) -> Option<(SecretBytes, SecretBytes)> {
         match &self.secret {
             SecretKeyData::Rsa { d, p, q, .. } => check::rsa_crt_exponents(d, p, q),
             _ => None,
         }
+    }
+
+    /// A DSA key from its domain parameters and private `x` (formats such as PKCS#8 store no
+    /// `y`): `y = gˣ mod p` is computed, once. Errors name `format`.
+    pub(crate) fn from_dsa_x(
+        p: Vec<u8>,
+        q: Vec<u8>,
+        g: Vec<u8>,
+        x: &SecretBytes,
+        format: Format,
+    ) -> Result<PrivateKey> {
+        let (data, secret) = check::derive_dsa(p, q, g, x, format)?;
+        Ok(PrivateKey {
+            public: PublicKey {
+                data,
+                comment: String::new(),
+                comment_stored: false,
+            },
+            secret,
+            certificate: None,
+        })
     }
 }
 

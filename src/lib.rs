@@ -39,7 +39,7 @@
 #[cfg(all(feature = "cli", windows))]
 use windows_sys as _;
 #[cfg(feature = "cli")]
-use {clap as _, rpassword as _, serde_json as _};
+use {boba as _, clap as _, clap_complete as _, clap_mangen as _, rpassword as _, serde_json as _};
 #[cfg(all(feature = "cli", unix))]
 use {libc as _, whoami as _};
 
@@ -56,7 +56,7 @@ pub mod protection;
 /// The largest key file (1 MiB) that is read whole; larger inputs are refused or streamed.
 pub use encoding::MAX_KEY_FILE;
 pub use error::{Error, ErrorKind, Location, Result};
-pub use format::{Format, KeyFile, Target, encode_private, encode_public};
+pub use format::{Format, KeyFile, Target, encode_private, encode_public, public_keys};
 pub use key::{
     EcCurve, FingerprintHash, KeySpec, KeyType, PrivateKey, PublicKey, PublicKeyData, SecretKeyData,
 };

@@ -39,6 +39,13 @@ macro_rules! named_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The name, as options take it and `inspect` reports it.
+            ///
+            /// ```
+            /// use keyconv::protection::Prf;
+            ///
+            /// assert_eq!(Prf::HmacSha256.name(), "hmac-sha256");
+            /// assert!(Prf::ALL.contains(&Prf::HmacSha1));
+            /// ```
             pub const fn name(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
@@ -81,6 +88,15 @@ pub(crate) fn unknown_name<'a>(
 
 named_enum! {
     /// The protection scheme of a file: its family of cipher + KDF.
+    ///
+    /// ```
+    /// use keyconv::{KeyFile, Protection, Scheme};
+    ///
+    /// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+    /// assert!(matches!(file.protection(), Protection::Encrypted { scheme: Scheme::PpkV3, .. }));
+    /// assert_eq!(Scheme::PpkV3.to_string(), "ppk-v3");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[non_exhaustive]
     pub enum Scheme ("protection scheme") {
         /// OpenSSH `openssh-key-v1`: bcrypt-pbkdf and an SSH cipher.
@@ -117,6 +133,14 @@ impl Scheme {
 ///
 /// [`Cipher::name`] is OpenSSL's spelling (`aes-256-cbc`); [`Cipher::ssh_name`] SSH's
 /// (`aes256-cbc`, `aes256-gcm@openssh.com`). [`FromStr`] takes either, in any case.
+///
+/// ```
+/// use keyconv::Cipher;
+///
+/// let c: Cipher = "aes256-cbc".parse()?;
+/// assert_eq!((c.name(), c.ssh_name()), ("aes-256-cbc", "aes256-cbc"));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Cipher {
@@ -173,6 +197,10 @@ impl Cipher {
     ];
 
     /// OpenSSL's name: `aes-256-cbc`, `des-ede3-cbc`, `chacha20-poly1305`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::Cipher::Aes128Ctr.name(), "aes-128-ctr");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Cipher::Aes128Ctr => "aes-128-ctr",
@@ -195,6 +223,10 @@ impl Cipher {
 
     /// SSH's name (RFC 4253 §6.3, OpenSSH's `cipher.c`): `aes256-ctr`, `3des-cbc`,
     /// `aes256-gcm@openssh.com`; OpenSSL's for ciphers SSH does not name.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::Cipher::Aes256Gcm.ssh_name(), "aes256-gcm@openssh.com");
+    /// ```
     pub fn ssh_name(self) -> &'static str {
         match self {
             Cipher::Aes128Ctr => "aes128-ctr",
@@ -212,6 +244,13 @@ impl Cipher {
     }
 
     /// Whether this is AES in CBC or GCM mode (approved for key protection, SPEC §4).
+    ///
+    /// ```
+    /// use keyconv::Cipher;
+    ///
+    /// assert!(Cipher::Aes128Cbc.is_aes_cbc_or_gcm());
+    /// assert!(!Cipher::Aes128Ctr.is_aes_cbc_or_gcm());
+    /// ```
     pub fn is_aes_cbc_or_gcm(self) -> bool {
         matches!(
             self,
@@ -225,6 +264,11 @@ impl Cipher {
     }
 
     /// Whether this is triple DES (two- or three-key).
+    ///
+    /// ```
+    /// assert!("3des-cbc".parse::<keyconv::Cipher>()?.is_triple_des());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn is_triple_des(self) -> bool {
         matches!(self, Cipher::DesEde3Cbc | Cipher::DesEdeCbc)
     }
@@ -249,6 +293,14 @@ impl FromStr for Cipher {
 
 named_enum! {
     /// The pseudo-random function of PBKDF2 (RFC 8018 appendix B.1).
+    ///
+    /// ```
+    /// use keyconv::Prf;
+    ///
+    /// assert_eq!("HMAC-SHA256".parse::<Prf>()?, Prf::HmacSha256);
+    /// assert!("hmac-md5".parse::<Prf>().is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Prf ("PRF") {
         /// HMAC-SHA-1 (deprecated for FIPS).
@@ -271,6 +323,14 @@ named_enum! {
 
 named_enum! {
     /// The Argon2 variant (RFC 9106) of a PPK v3 file.
+    ///
+    /// ```
+    /// use keyconv::Argon2Variant;
+    ///
+    /// let v: Argon2Variant = "argon2id".parse()?;
+    /// assert_eq!((v.name(), v.ppk_name()), ("argon2id", "Argon2id"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Argon2Variant ("Argon2 variant") {
         /// Argon2id (PuTTY's default).
@@ -285,6 +345,10 @@ named_enum! {
 
 impl Argon2Variant {
     /// The name as PPK files spell it: `Argon2id`, `Argon2i`, `Argon2d`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::Argon2Variant::Argon2id.ppk_name(), "Argon2id");
+    /// ```
     pub fn ppk_name(self) -> &'static str {
         match self {
             Argon2Variant::Argon2id => "Argon2id",
@@ -296,6 +360,13 @@ impl Argon2Variant {
 
 named_enum! {
     /// A PBES1 (RFC 8018 §6.1) or PKCS#12 PBE (RFC 7292 appendix C) scheme.
+    ///
+    /// ```
+    /// use keyconv::protection::PbeScheme;
+    ///
+    /// assert!(PbeScheme::ALL.len() >= 4);
+    /// assert_eq!(PbeScheme::ALL[0].to_string(), PbeScheme::ALL[0].name());
+    /// ```
     #[non_exhaustive]
     pub enum PbeScheme ("PBE scheme") {
         /// PBES1: PBKDF1 with MD5, DES-CBC.
@@ -314,6 +385,14 @@ named_enum! {
 }
 
 /// A password-based key derivation function and its parameters, as stored in a file.
+///
+/// ```
+/// use keyconv::{Kdf, KeyFile, Protection};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.openssh-aes256-ctr")).unwrap();
+/// let Protection::Encrypted { kdf, .. } = file.protection() else { panic!("not encrypted") };
+/// assert!(matches!(kdf, Kdf::Bcrypt { .. }));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Kdf {
@@ -377,6 +456,14 @@ pub enum Kdf {
 }
 
 /// How a private key file is protected.
+///
+/// ```
+/// use keyconv::{KeyFile, Protection, Scheme};
+///
+/// let file = KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+/// assert!(matches!(file.protection(), Protection::Encrypted { scheme: Scheme::Pbes2, .. }));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Protection {
     /// Not encrypted.
@@ -395,12 +482,24 @@ pub enum Protection {
 
 impl Protection {
     /// Whether a passphrase is needed to read the private key.
+    ///
+    /// ```
+    /// let file = keyconv::KeyFile::decode(include_bytes!("../testdata/ed25519.ppk3-argon2id"))?;
+    /// assert!(file.protection().is_encrypted());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn is_encrypted(&self) -> bool {
         matches!(self, Protection::Encrypted { .. })
     }
 
     /// The cipher's name as the file's family spells it (`aes256-ctr` for OpenSSH and PPK,
     /// `aes-128-cbc` for PKCS#8 and PEM), as `inspect` reports it; `None` when unencrypted.
+    ///
+    /// ```
+    /// let file = keyconv::KeyFile::decode(include_bytes!("../testdata/ed25519.pkcs8-aes128"))?;
+    /// assert_eq!(file.protection().cipher_name(), Some("aes-128-cbc"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn cipher_name(&self) -> Option<&'static str> {
         match self {
             Protection::None => None,
@@ -472,6 +571,16 @@ impl fmt::Display for Protection {
 }
 
 /// Limits on the key-derivation work a file may ask for (SPEC §3), checked before deriving.
+///
+/// ```
+/// use keyconv::{KdfLimits, Passphrase, PrivateKey};
+///
+/// // The defaults refuse a KDF bomb before any work; `allow_expensive` lifts every limit.
+/// let bomb = include_bytes!("../testdata/invalid/ppk-argon2-memory-4gib");
+/// let e = PrivateKey::from_ppk(bomb, Some(&Passphrase::from("x"))).unwrap_err();
+/// assert!(matches!(e.kind(), keyconv::ErrorKind::KdfTooExpensive { .. }));
+/// assert!(!KdfLimits::default().allow_expensive);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KdfLimits {
     /// Lift every limit (`--allow-expensive-kdf`).
@@ -510,6 +619,12 @@ pub const MAX_SCRYPT_WORK: u64 = if FUZZ { 1 << 18 } else { 4 << 30 };
 pub const MAX_PBE_ITERATIONS: u64 = if FUZZ { 16 } else { 40_000_000 };
 
 /// The PBKDF2 iteration limit for `prf`.
+///
+/// ```
+/// use keyconv::protection::{Prf, max_pbkdf2_iterations};
+///
+/// assert!(max_pbkdf2_iterations(Prf::HmacSha256) > max_pbkdf2_iterations(Prf::HmacSha512));
+/// ```
 pub fn max_pbkdf2_iterations(prf: Prf) -> u64 {
     match prf {
         Prf::HmacSha1 => MAX_PBKDF2_SHA1_ITERATIONS,
@@ -520,6 +635,13 @@ pub fn max_pbkdf2_iterations(prf: Prf) -> u64 {
 
 impl KdfLimits {
     /// Refuses `value` of `parameter` above `limit`, unless the limits are lifted.
+    ///
+    /// ```
+    /// use keyconv::KdfLimits;
+    ///
+    /// assert!(KdfLimits::default().check("rounds", 2000, 1600).is_err());
+    /// assert!(KdfLimits { allow_expensive: true }.check("rounds", 2000, 1600).is_ok());
+    /// ```
     pub fn check(&self, parameter: &'static str, value: u64, limit: u64) -> Result<()> {
         if value > limit && !self.allow_expensive {
             return Err(Error::new(ErrorKind::KdfTooExpensive {
@@ -533,6 +655,13 @@ impl KdfLimits {
 
     /// Checks the work a [`Kdf`] asks for. Parameters that no implementation accepts at all
     /// (zero rounds, zero lanes) are the format module's to reject.
+    ///
+    /// ```
+    /// use keyconv::{Kdf, KdfLimits};
+    ///
+    /// let kdf = Kdf::Bcrypt { rounds: 1_000_000, salt_len: 16 };
+    /// assert!(KdfLimits::default().check_kdf(&kdf).is_err());
+    /// ```
     pub fn check_kdf(&self, kdf: &Kdf) -> Result<()> {
         match kdf {
             Kdf::Bcrypt { rounds, .. } => {

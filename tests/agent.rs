@@ -15,17 +15,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::agent::SshAgent;
-use common::{have_tool, manifest, run, testdata};
+use common::{have_tool, manifest, run, stderr, testdata};
 
 /// The SHA-256 fingerprint ssh-keygen gives the corpus key `key`.
 fn reference_fingerprint(key: &str) -> String {
     let text =
         std::fs::read_to_string(testdata().join(format!("{key}.fingerprint-sha256"))).unwrap();
     text.split_whitespace().nth(1).unwrap().to_owned()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{have_tool, keyconv, run, tempdir, testdata, type_and_blob};
+use common::{have_tool, keyconv, mode, run, stderr, stdout, tempdir, testdata, type_and_blob};
 
 fn ak(args: &[&str], file: &Path) -> Output {
     run(keyconv()
@@ -31,18 +31,6 @@ fn ak_ok(args: &[&str], file: &Path) -> Output {
 
 fn td(name: &str) -> String {
     testdata().join(name).display().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
 
 fn reference(key: &str) -> String {

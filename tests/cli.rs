@@ -1,20 +1,12 @@
-//! The CLI as a user meets it: exit codes, error lines, passphrase sources, file modes, overwrite
-//! rules, standard input and output.
+//! The CLI as a user meets it: exit codes, error lines, passphrase sources, standard input and
+//! output. (Output files — modes, overwrite rules, nothing left after a failure — are
+//! tests/hardening.rs's.)
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Output, Stdio};
 
-use common::{keyconv, run, tempdir, testdata, type_and_blob};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{keyconv, run, stderr, stdout, tempdir, testdata, type_and_blob};
 
 fn td(name: &str) -> String {
     testdata().join(name).to_string_lossy().into_owned()
@@ -36,99 +28,6 @@ fn assert_error_lines(o: &Output, input: &str, needle: &str) {
     assert!(
         !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
         "{err}"
-    );
-}
-
-#[test]
-fn convert_to_a_file_is_0600_and_refuses_to_overwrite() {
-    let dir = tempdir();
-    let out = dir.path().join("id_ed25519");
-    let o = run(keyconv()
-        .args(["convert", &td("ed25519.ppk3"), "--to", "openssh", "-o"])
-        .arg(&out));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
-    let first = std::fs::read(&out).unwrap();
-
-    let o = run(keyconv()
-        .args(["convert", &td("ed25519.ppk3"), "--to", "pem", "-o"])
-        .arg(&out));
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("exists: give --force"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        std::fs::read(&out).unwrap(),
-        first,
-        "the existing file is untouched"
-    );
-
-    let o = run(keyconv()
-        .args([
-            "convert",
-            &td("ed25519.ppk3"),
-            "--to",
-            "pkcs8",
-            "--force",
-            "-o",
-        ])
-        .arg(&out));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .starts_with("-----BEGIN PRIVATE KEY-----")
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
-}
-
-#[test]
-fn public_output_file_is_0644() {
-    let dir = tempdir();
-    let out = dir.path().join("k.pub");
-    let o = run(keyconv()
-        .args(["convert", &td("ecdsa-256.openssh"), "--to", "public", "-o"])
-        .arg(&out));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode & 0o600, 0o600);
-    assert_eq!(mode & 0o022, 0, "umask may only take bits away");
-    let reference = std::fs::read_to_string(testdata().join("ecdsa-256.pub")).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap().trim_end(),
-        reference.trim_end()
-    );
-}
-
-#[test]
-fn output_equal_to_input_is_refused_also_through_links() {
-    let dir = tempdir();
-    let key = dir.path().join("key");
-    std::fs::copy(testdata().join("ed25519.openssh"), &key).unwrap();
-    let link = dir.path().join("link");
-    std::os::unix::fs::symlink(&key, &link).unwrap();
-    let hard = dir.path().join("hard");
-    std::fs::hard_link(&key, &hard).unwrap();
-    for out in [&key, &link, &hard] {
-        let o = run(keyconv()
-            .arg("convert")
-            .arg(&key)
-            .args(["--to", "openssh", "--force", "-o"])
-            .arg(out));
-        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("output file is the input file"),
-            "{}",
-            stderr(&o)
-        );
-    }
-    assert_eq!(
-        std::fs::read(&key).unwrap(),
-        std::fs::read(testdata().join("ed25519.openssh")).unwrap()
     );
 }
 
@@ -188,21 +87,6 @@ fn passphrase_from_file_env_or_a_clear_error() {
         .stdin(Stdio::null()));
     assert_eq!(o.status.code(), Some(1));
     assert_error_lines(&o, &input, "incorrect passphrase");
-}
-
-#[test]
-fn failed_conversion_leaves_no_output_file() {
-    let dir = tempdir();
-    let out = dir.path().join("out");
-    let input = td("rsa-2048.openssh-aes256-ctr");
-    let o = run(keyconv()
-        .args(["convert", &input, "--to", "pkcs8", "-o"])
-        .arg(&out)
-        .env("KEYCONV_PASSPHRASE", "not it")
-        .stdin(Stdio::null()));
-    assert_eq!(o.status.code(), Some(1));
-    assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

@@ -7,17 +7,9 @@ mod common;
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use common::{have_tool, keyconv, run, tempdir, testdata};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{have_tool, keyconv, run, stderr, stdout, tempdir, testdata};
 
 /// The key types of the corpus that ssh-keygen knows (it has no Ed448).
 const SSH_KEYS: [&str; 9] = [

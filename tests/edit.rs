@@ -11,13 +11,9 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{have_tool, keyconv, run, testdata, type_and_blob};
+use common::{have_tool, keyconv, run, stderr, temporaries, testdata, type_and_blob};
 
 const OLD: &str = "passphrase";
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Copies the corpus file `name` into `dir` with `mode`.
 fn copy(dir: &Path, name: &str, mode: u32) -> PathBuf {
@@ -394,14 +390,6 @@ fn no_passphrase_and_back_keeping_mode_owner_and_links() {
         .args(["-y", "-P", "", "-f"])
         .arg(&check));
     assert!(!o.status.success(), "still opens without a passphrase");
-}
-
-fn temporaries(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".keyconv-"))
-        .collect()
 }
 
 /// A signal while the new file is being written (strace holds its first fsync for 3 s): the

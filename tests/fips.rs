@@ -6,25 +6,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{Entry, have_tool, keyconv, manifest, run, tempdir, testdata, type_and_blob};
-
-fn fips_conf() -> Option<PathBuf> {
-    match std::env::var_os("KEYCONV_FIPS_CONF") {
-        Some(p) if Path::new(&p).exists() => Some(PathBuf::from(p)),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("KEYCONV_FIPS_CONF is not set in CI: .ci/run must build the FIPS provider")
-        }
-        _ => {
-            eprintln!(
-                "NOTICE: KEYCONV_FIPS_CONF not set; skipping FIPS-provider checks (bash .ci/fips-provider.sh prints it)"
-            );
-            None
-        }
-    }
-}
+use common::{
+    Entry, fips_conf, have_tool, keyconv, manifest, run, tempdir, testdata, type_and_blob,
+};
 
 /// `openssl pkey` and `ssh-keygen -y` under a FIPS-only configuration.
 fn fips_openssl_loads(conf: &Path, file: &Path, pass: Option<&Path>) -> bool {

@@ -13,20 +13,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{have_tool, keyconv, run, testdata, type_and_blob};
-
-fn fips_conf() -> Option<PathBuf> {
-    match std::env::var_os("KEYCONV_FIPS_CONF") {
-        Some(p) if Path::new(&p).exists() => Some(PathBuf::from(p)),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("KEYCONV_FIPS_CONF is not set in CI: .ci/run must build the FIPS provider")
-        }
-        _ => {
-            eprintln!("NOTICE: KEYCONV_FIPS_CONF not set; skipping the FIPS-provider checks");
-            None
-        }
-    }
-}
+use common::{fips_conf, have_tool, keyconv, run, testdata, type_and_blob};
 
 /// The keys that `--fix` can fix: (corpus file, key).
 const FIXABLE: [(&str, &str); 6] = [

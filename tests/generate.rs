@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{have_tool, keyconv, run, tempdir, type_and_blob};
+use common::{fips_conf, have_tool, keyconv, mode, run, stderr, tempdir, type_and_blob};
 
 fn generate(args: &[&str], out: &Path) -> Output {
     run(keyconv()
@@ -35,14 +34,6 @@ fn pub_path(private: &Path) -> PathBuf {
 
 fn pub_line(private: &Path) -> String {
     std::fs::read_to_string(pub_path(private)).unwrap()
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// `ssh-keygen -y` of a private key: its public line.
@@ -377,19 +368,6 @@ fn type_size_and_curve_options_are_checked() {
     );
     assert!(fp.starts_with("384 SHA256:"), "{fp}");
     assert!(pub_line(&out).starts_with("ecdsa-sha2-nistp384 "));
-}
-
-fn fips_conf() -> Option<PathBuf> {
-    match std::env::var_os("KEYCONV_FIPS_CONF") {
-        Some(p) if Path::new(&p).exists() => Some(PathBuf::from(p)),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("KEYCONV_FIPS_CONF is not set in CI: .ci/run must build the FIPS provider")
-        }
-        _ => {
-            eprintln!("NOTICE: KEYCONV_FIPS_CONF not set; skipping FIPS-provider checks");
-            None
-        }
-    }
 }
 
 /// `generate --fips`: RSA-3072 (or ECDSA) in PKCS#8 with PBES2; `fips-check` says compliant

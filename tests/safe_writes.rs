@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{have_tool, keyconv, root, root_owned_tempdir, run, tempdir, testdata};
+use common::{have_tool, keyconv, root, root_owned_tempdir, run, tempdir, temporaries, testdata};
 
 fn td(name: &str) -> PathBuf {
     testdata().join(name)
@@ -526,14 +526,6 @@ fn traced_child(strace: u32) -> Option<u32> {
     let children =
         std::fs::read_to_string(format!("/proc/{strace}/task/{strace}/children")).ok()?;
     children.split_whitespace().next()?.parse().ok()
-}
-
-fn temporaries(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".keyconv-"))
-        .collect()
 }
 
 /// A signal while the output is being written (strace holds the temporary file's fsync for

@@ -47,39 +47,6 @@ fn can_run() -> bool {
     root
 }
 
-/// Whether sshd's `StrictModes` accepts files under `dir`: every directory up to `/` owned by
-/// root and not writable by group or others.
-fn secure_path(dir: &Path) -> bool {
-    dir.ancestors()
-        .all(|d| std::fs::metadata(d).is_ok_and(|m| m.uid() == 0 && m.mode() & 0o022 == 0))
-}
-
-/// A temporary directory sshd accepts for keys: under the cargo target directory, or else under
-/// root's home, or else under /run.
-fn secure_tempdir() -> tempfile::TempDir {
-    let mut candidates = vec![PathBuf::from(env!("CARGO_TARGET_TMPDIR"))];
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(PathBuf::from(home));
-    }
-    candidates.push(PathBuf::from("/run"));
-    for base in candidates {
-        let _ = std::fs::create_dir_all(&base);
-        let Ok(base) = base.canonicalize() else {
-            continue;
-        };
-        if !secure_path(&base) {
-            continue;
-        }
-        let dir = tempfile::Builder::new()
-            .prefix("keyconv-sshd-")
-            .tempdir_in(&base)
-            .unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
-        return dir;
-    }
-    panic!("no directory whose every parent is root-owned and not group/world-writable");
-}
-
 /// A child process, killed when dropped (also when a test panics).
 struct KillOnDrop(Child);
 
@@ -111,7 +78,9 @@ impl Sshd {
     fn start() -> Sshd {
         // sshd refuses to start without its privilege separation directory.
         std::fs::create_dir_all("/run/sshd").unwrap();
-        let dir = secure_tempdir();
+        // sshd's StrictModes: every parent root's and writable by nobody else.
+        let dir = common::root_owned_tempdir();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         for kind in ["ed25519", "ecdsa"] {
             let key = dir.path().join(format!("host_{kind}"));
             let o = run(Command::new("ssh-keygen")

@@ -65,6 +65,7 @@ use serde_json::json;
 
 use keyconv::error::{Error, ErrorKind};
 use keyconv::format::KeyFile;
+use keyconv::format::public::authorized_keys::{self, Entry, Line};
 use keyconv::format::public::{decode_line_with_options, encode};
 use keyconv::key::{FingerprintHash, KeyType, PublicKey, PublicKeyData};
 use keyconv::protection::KdfLimits;
@@ -91,27 +92,6 @@ pub(crate) fn run(args: &AuthorizedKeysArgs) -> Result<(), Failure> {
         AuthorizedKeysCommand::List(a) => list(a),
         AuthorizedKeysCommand::Remove(a) => remove(a),
     }
-}
-
-/// What one line of the file is.
-enum Entry {
-    Key {
-        options: Option<String>,
-        key: PublicKey,
-        /// The line encodes the key non-canonically (as sshd accepts).
-        noncanonical: bool,
-    },
-    /// Blank or a `#` comment.
-    Other,
-    /// Not a key line keyconv understands; kept as it is.
-    Foreign(String),
-}
-
-/// One line: its bytes with their line terminator, exactly as in the file.
-struct Line<'a> {
-    number: usize,
-    raw: &'a [u8],
-    entry: Entry,
 }
 
 /// How the file is reached, decided before anything is read (SPEC §5a).
@@ -374,15 +354,7 @@ impl KeysFile {
     }
 
     fn lines(&self) -> Vec<Line<'_>> {
-        self.bytes
-            .split_inclusive(|&b| b == b'\n')
-            .enumerate()
-            .map(|(i, raw)| Line {
-                number: i + 1,
-                raw,
-                entry: parse_line(raw, i == 0),
-            })
-            .collect()
+        authorized_keys::lines(&self.bytes).collect()
     }
 
     fn fail(&self, e: Error) -> Failure {
@@ -492,122 +464,14 @@ impl KeysFile {
     }
 }
 
-fn parse_line(raw: &[u8], first: bool) -> Entry {
-    let mut body = raw.strip_suffix(b"\n").unwrap_or(raw);
-    body = body.strip_suffix(b"\r").unwrap_or(body);
-    if first {
-        body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+/// Why a line is not a key line keyconv reads; `None` for keys, blank and comment lines.
+fn unread_reason(entry: &Entry) -> Option<String> {
+    match entry {
+        Entry::Key { .. } | Entry::Comment => None,
+        Entry::NotText => Some("not UTF-8 text".into()),
+        Entry::Invalid(e) => Some(e.to_string()),
+        _ => Some("not a key line".into()),
     }
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Entry::Foreign("not UTF-8 text".into());
-    };
-    match decode_line_with_options(text) {
-        Ok(Some((options, key))) => Entry::Key {
-            options,
-            key,
-            noncanonical: false,
-        },
-        Ok(None) => Entry::Other,
-        Err(e) => match canonical_line(text).map(|t| decode_line_with_options(&t)) {
-            Some(Ok(Some((options, key)))) => Entry::Key {
-                options,
-                key,
-                noncanonical: true,
-            },
-            _ => Entry::Foreign(e.to_string()),
-        },
-    }
-}
-
-/// The fields of a key line: byte ranges of the words separated by blanks outside double
-/// quotes (sshd's reading of options such as `command="a b"`).
-fn fields(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut quoted = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        let blank = (c == ' ' || c == '\t') && !quoted;
-        match (start, blank) {
-            (None, false) => start = Some(i),
-            (Some(s), true) => {
-                out.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-        if escaped {
-            escaped = false;
-        } else if c == '\\' && quoted {
-            escaped = true;
-        } else if c == '"' {
-            quoted = !quoted;
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, text.len()));
-    }
-    out
-}
-
-/// A key line whose RSA or DSA integers carry needless leading zero bytes, rewritten in the
-/// canonical encoding; `None` when the line is not such a line. sshd (`sshbuf_get_bignum2`)
-/// strips such zeros, so it accepts the line as the canonical key.
-fn canonical_line(text: &str) -> Option<String> {
-    let fields = fields(text);
-    let at = fields
-        .iter()
-        .position(|&(s, e)| matches!(text.get(s..e), Some("ssh-rsa" | "ssh-dss")))?;
-    let &(ts, te) = fields.get(at)?;
-    let &(bs, be) = fields.get(at + 1)?;
-    let key_type = text.get(ts..te)?;
-    use base64ct::Encoding as _;
-    let blob = base64ct::Base64::decode_vec(text.get(bs..be)?).ok()?;
-    let integers = if key_type == "ssh-rsa" { 2 } else { 4 };
-    let mut rest = blob.as_slice();
-    let mut canonical = Vec::with_capacity(blob.len());
-    let name = take_string(&mut rest)?;
-    if name != key_type.as_bytes() {
-        return None;
-    }
-    put_string(&mut canonical, name);
-    for _ in 0..integers {
-        let mut int = take_string(&mut rest)?;
-        if int.first().is_some_and(|b| b & 0x80 != 0) {
-            return None; // negative: sshd refuses it too
-        }
-        while let Some((0, tail)) = int.split_first() {
-            int = tail;
-        }
-        let mut minimal = Vec::with_capacity(int.len() + 1);
-        if int.first().is_some_and(|b| b & 0x80 != 0) {
-            minimal.push(0);
-        }
-        minimal.extend_from_slice(int);
-        put_string(&mut canonical, &minimal);
-    }
-    if !rest.is_empty() || canonical == blob {
-        return None;
-    }
-    let mut line = String::with_capacity(text.len());
-    line.push_str(text.get(..bs)?);
-    line.push_str(&base64ct::Base64::encode_string(&canonical));
-    line.push_str(text.get(be..)?);
-    Some(line)
-}
-
-fn take_string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-    let (len, tail) = rest.split_first_chunk::<4>()?;
-    let len = usize::try_from(u32::from_be_bytes(*len)).ok()?;
-    let (value, tail) = tail.split_at_checked(len)?;
-    *rest = tail;
-    Some(value)
-}
-
-fn put_string(out: &mut Vec<u8>, value: &[u8]) {
-    let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(value);
 }
 
 /// The line ending of the file's last line (`\n` when there is none).
@@ -665,11 +529,11 @@ fn options_text(options: &[String]) -> Result<Option<String>, Failure> {
 /// file, which has no options).
 fn key_lines(bytes: &[u8]) -> Option<Vec<(Option<String>, PublicKey)>> {
     let mut keys = Vec::new();
-    for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        match parse_line(raw, i == 0) {
+    for line in authorized_keys::lines(bytes) {
+        match line.entry {
             Entry::Key { options, key, .. } => keys.push((options, key)),
-            Entry::Other => {}
-            Entry::Foreign(_) => return None,
+            Entry::Comment => {}
+            _ => return None,
         }
     }
     (!keys.is_empty()).then_some(keys)
@@ -875,11 +739,14 @@ fn list(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
                     ));
                 }
             }
-            Entry::Other => {}
-            Entry::Foreign(why) => file.note(&format!(
-                "line {} is not a key line keyconv reads (kept as it is): {why}",
-                line.number
-            )),
+            other => {
+                if let Some(why) = unread_reason(other) {
+                    file.note(&format!(
+                        "line {} is not a key line keyconv reads (kept as it is): {why}",
+                        line.number
+                    ));
+                }
+            }
         }
     }
     out.flush().map_err(stdout_error)
@@ -912,8 +779,11 @@ fn list_json(args: &AuthorizedKeysListArgs) -> Result<(), Failure> {
                 }
                 keys.push(entry);
             }
-            Entry::Other => {}
-            Entry::Foreign(why) => foreign.push(json!({"line": line.number, "reason": why})),
+            other => {
+                if let Some(why) = unread_reason(other) {
+                    foreign.push(json!({"line": line.number, "reason": why}));
+                }
+            }
         }
     }
     super::json::print(vec![super::json::ok_entry(
@@ -1005,7 +875,7 @@ fn remove(args: &AuthorizedKeysRemoveArgs) -> Result<(), Failure> {
     algorithms.dedup();
     let unreadable: Vec<String> = lines
         .iter()
-        .filter(|l| matches!(l.entry, Entry::Foreign(_)) && names_a_type(l.raw, &algorithms))
+        .filter(|l| unread_reason(&l.entry).is_some() && names_a_type(l.raw, &algorithms))
         .map(|l| l.number.to_string())
         .collect();
     if !unreadable.is_empty() {

@@ -11,6 +11,25 @@ use super::Failure;
 use super::args::PassphraseArgs;
 use super::input::{self, Input};
 
+/// The passphrase of `file` when it is encrypted (by file, environment, else a prompt), after
+/// refusing a KDF bomb before anyone is asked; `None` when it is not encrypted.
+fn passphrase_for(
+    file: &KeyFile,
+    args: &PassphraseArgs,
+    input: &Input,
+    limits: KdfLimits,
+) -> Result<Option<Passphrase>, Failure> {
+    let on_input = |e: Error| Failure::Input(input.name.clone(), e);
+    let Protection::Encrypted { kdf, .. } = &file.protection() else {
+        return Ok(None);
+    };
+    limits.check_kdf(kdf).map_err(on_input)?;
+    match input::passphrase(args, input).map_err(on_input)? {
+        Some(passphrase) => Ok(Some(passphrase)),
+        None => Err(on_input(Error::new(ErrorKind::PassphraseRequired))),
+    }
+}
+
 /// The private key of `file`, asking for the passphrase only when it is encrypted. Returns the
 /// passphrase too: by default the output is protected with it, as puttygen does.
 pub(crate) fn private_key(
@@ -19,22 +38,11 @@ pub(crate) fn private_key(
     input: &Input,
     limits: KdfLimits,
 ) -> Result<(PrivateKey, Option<Passphrase>), Failure> {
-    let on_input = |e: Error| Failure::Input(input.name.clone(), e);
-    let protection = file.protection();
-    if let Protection::Encrypted { kdf, .. } = &protection {
-        // Refuse a KDF bomb before asking anyone for a passphrase.
-        limits.check_kdf(kdf).map_err(on_input)?;
-        let passphrase = input::passphrase(args, input).map_err(on_input)?;
-        let Some(passphrase) = passphrase else {
-            return Err(on_input(Error::new(ErrorKind::PassphraseRequired)));
-        };
-        let key = file
-            .private_key(Some(&passphrase), &limits)
-            .map_err(on_input)?;
-        Ok((key, Some(passphrase)))
-    } else {
-        Ok((file.private_key(None, &limits).map_err(on_input)?, None))
-    }
+    let passphrase = passphrase_for(file, args, input, limits)?;
+    let key = file
+        .private_key(passphrase.as_ref(), &limits)
+        .map_err(|e| Failure::Input(input.name.clone(), e))?;
+    Ok((key, passphrase))
 }
 
 /// Whether [`public_keys`] may ask for a passphrase to open an encrypted file.
@@ -52,8 +60,8 @@ pub(crate) fn passphrase_given(args: &PassphraseArgs) -> bool {
     args.passphrase_file.is_some() || std::env::var_os("KEYCONV_PASSPHRASE").is_some()
 }
 
-/// The public keys of `file`: those it holds in clear, else (a private file whose public half
-/// is inside the encryption) the public half of its unlocked private key, when `ask` allows.
+/// The public keys of `file` ([`KeyFile::unlock_public_keys`]): those it holds in clear, else
+/// the public half of its unlocked private key, when `ask` allows asking for the passphrase.
 /// Empty when the key stays locked.
 pub(crate) fn public_keys(
     file: &KeyFile,
@@ -62,10 +70,14 @@ pub(crate) fn public_keys(
     limits: KdfLimits,
     ask: Ask,
 ) -> Result<Vec<PublicKey>, Failure> {
-    let mut keys = file.public_keys();
-    if keys.is_empty() && file.is_private() && (ask == Ask::Yes || passphrase_given(args)) {
-        let (key, _) = private_key(file, args, input, limits)?;
-        keys.push(key.public_key().clone());
-    }
-    Ok(keys)
+    let passphrase = if file.public_keys_are_encrypted() {
+        if ask == Ask::IfGiven && !passphrase_given(args) {
+            return Ok(Vec::new());
+        }
+        passphrase_for(file, args, input, limits)?
+    } else {
+        None
+    };
+    file.unlock_public_keys(passphrase.as_ref(), &limits)
+        .map_err(|e| Failure::Input(input.name.clone(), e))
 }

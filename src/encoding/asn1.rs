@@ -370,6 +370,47 @@ pub(crate) fn oid(dotted: &str) -> Zeroizing<Vec<u8>> {
     tlv(OID, &encode_oid(dotted))
 }
 
+/// One tag-length-value, leniently (any length form): the tag, the contents, what follows.
+fn peek_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let (len_bytes, rest) = rest.split_at(n);
+        let len = len_bytes
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (len, rest)
+    };
+    if len > rest.len() {
+        return None;
+    }
+    let (contents, after) = rest.split_at(len);
+    Some((tag, contents, after))
+}
+
+/// The tags of the elements of a SEQUENCE that fills `input` entirely (at most 16), read
+/// leniently: enough to tell the key structures apart (format detection, PEM bodies) before
+/// the strict [`Reader`] parses one.
+pub(crate) fn sequence_tags(input: &[u8]) -> Option<Vec<u8>> {
+    let (tag, mut contents, after) = peek_tlv(input)?;
+    if tag != 0x30 || !after.is_empty() {
+        return None;
+    }
+    let mut tags = Vec::new();
+    while !contents.is_empty() && tags.len() < 16 {
+        let (t, _, rest) = peek_tlv(contents)?;
+        tags.push(t);
+        contents = rest;
+    }
+    Some(tags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,14 @@
-//! The DER private key structures that PKCS#8 wraps and traditional PEM stores bare:
-//! PKCS#1 `RSAPrivateKey` (RFC 8017 A.1.2) and SEC1 `ECPrivateKey` (RFC 5915, SEC 1 C.4), with
-//! the named curves of RFC 5480.
+//! The DER key structures that PKCS#8, SubjectPublicKeyInfo and traditional PEM share: the key
+//! `AlgorithmIdentifier` (one dispatch from OID to key type, RFC 3279, RFC 5480, RFC 8410), the
+//! public keys it qualifies, PKCS#1 `RSAPrivateKey`/`RSAPublicKey` (RFC 8017 A.1) and SEC1
+//! `ECPrivateKey` (RFC 5915, SEC 1 C.4), with the named curves of RFC 5480.
 //!
 //! ```text
+//! AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }
+//!   rsaEncryption   params NULL (or absent)  public key RSAPublicKey ::= SEQUENCE { n, e }
+//!   id-dsa          params { p, q, g }       public key INTEGER y
+//!   id-ecPublicKey  params ECParameters      public key SEC1 point (compressed is read)
+//!   id-Ed25519/448  no params                public key 32/57 bytes
 //! RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, d mod (p-1), d mod (q-1), q⁻¹ mod p }
 //! ECPrivateKey  ::= SEQUENCE { version 1, privateKey OCTET STRING,
 //!                              [0] ECParameters OPTIONAL, [1] publicKey BIT STRING OPTIONAL }
@@ -11,9 +17,184 @@
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
+use crate::encoding::oid;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::key::{EcCurve, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
+
+/// The key type an `AlgorithmIdentifier` names, with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum KeyAlgorithm {
+    /// `rsaEncryption`.
+    Rsa,
+    /// `id-dsa` with its domain parameters.
+    Dsa { p: Vec<u8>, q: Vec<u8>, g: Vec<u8> },
+    /// `id-ecPublicKey` on a named curve (or explicit parameters that are exactly one).
+    Ec(EcCurve),
+    /// `id-Ed25519`.
+    Ed25519,
+    /// `id-Ed448`.
+    Ed448,
+}
+
+/// Reads a key's `AlgorithmIdentifier` (PKCS#8's `privateKeyAlgorithm`, SPKI's `algorithm`):
+/// the one dispatch from OID to key type. Key types keyconv has no model for are
+/// [`ErrorKind::UnsupportedKeyType`] with the same words whichever format holds them.
+pub(crate) fn read_key_algorithm(r: &mut Reader<'_>, what: &str) -> Result<KeyAlgorithm> {
+    let mut alg = r.sequence(what)?;
+    let algorithm = alg.oid(what)?;
+    let unsupported = |name: &str| Err(Error::new(ErrorKind::UnsupportedKeyType(name.to_owned())));
+    let key = match algorithm.as_str() {
+        oid::RSA_ENCRYPTION => {
+            // RFC 3279 says NULL; some writers leave the parameters out.
+            if !alg.is_empty() {
+                if alg.peek_tag() != Some(asn1::NULL) {
+                    return Err(alg.error("rsaEncryption parameters are not NULL"));
+                }
+                alg.null("rsaEncryption parameters")?;
+            }
+            KeyAlgorithm::Rsa
+        }
+        oid::ID_DSA => {
+            if alg.is_empty() {
+                return unsupported(
+                    "DSA without domain parameters (inherited from a certificate issuer)",
+                );
+            }
+            let mut params = alg.sequence("DSA parameters")?;
+            let p = params.uint("DSA p")?.to_vec();
+            let q = params.uint("DSA q")?.to_vec();
+            let g = params.uint("DSA g")?.to_vec();
+            params.finish("DSA parameters")?;
+            KeyAlgorithm::Dsa { p, q, g }
+        }
+        oid::ID_EC_PUBLIC_KEY => {
+            if alg.is_empty() {
+                return Err(alg.error("the EC key names no curve"));
+            }
+            KeyAlgorithm::Ec(read_ec_parameters(&mut alg, "EC curve")?)
+        }
+        oid::ID_ED25519 | oid::ID_ED448 => {
+            if !alg.is_empty() {
+                return Err(alg.error("EdDSA keys must have no algorithm parameters"));
+            }
+            if algorithm == oid::ID_ED25519 {
+                KeyAlgorithm::Ed25519
+            } else {
+                KeyAlgorithm::Ed448
+            }
+        }
+        oid::ID_X25519 => return unsupported("X25519 (a key-agreement key; SSH keys sign)"),
+        oid::ID_X448 => return unsupported("X448 (a key-agreement key; SSH keys sign)"),
+        oid::RSASSA_PSS => {
+            return unsupported("RSASSA-PSS (an RSA key restricted to PSS signatures)");
+        }
+        other => return unsupported(&format!("with algorithm OID {other}")),
+    };
+    alg.finish(what)?;
+    Ok(key)
+}
+
+/// The `AlgorithmIdentifier` of `data`, as openssl writes it (RSA with NULL parameters, EC with
+/// a named curve); `None` for the SSH-only types (certificates, security keys).
+pub(crate) fn encode_key_algorithm(data: &PublicKeyData) -> Option<Zeroizing<Vec<u8>>> {
+    Some(match data {
+        PublicKeyData::Rsa { .. } => {
+            asn1::sequence(&[&asn1::oid(oid::RSA_ENCRYPTION), &asn1::null()])
+        }
+        PublicKeyData::Dsa { p, q, g, .. } => asn1::sequence(&[
+            &asn1::oid(oid::ID_DSA),
+            &asn1::sequence(&[&asn1::uint(p), &asn1::uint(q), &asn1::uint(g)]),
+        ]),
+        PublicKeyData::Ecdsa { curve, .. } => {
+            asn1::sequence(&[&asn1::oid(oid::ID_EC_PUBLIC_KEY), &asn1::oid(curve.oid())])
+        }
+        PublicKeyData::Ed25519(_) => asn1::sequence(&[&asn1::oid(oid::ID_ED25519)]),
+        PublicKeyData::Ed448(_) => asn1::sequence(&[&asn1::oid(oid::ID_ED448)]),
+        PublicKeyData::Opaque(_) => return None,
+    })
+}
+
+/// The public key of `algorithm` stored in `key` (the contents of SPKI's `subjectPublicKey` or
+/// RFC 5958's `publicKey` BIT STRING). Compressed EC points are decompressed. Not yet
+/// validated (sizes, point on the curve): the caller does that.
+pub(crate) fn decode_public_key(
+    algorithm: &KeyAlgorithm,
+    key: &[u8],
+    format: Format,
+) -> Result<PublicKeyData> {
+    Ok(match algorithm {
+        KeyAlgorithm::Rsa => decode_rsa_public(key, format)?,
+        KeyAlgorithm::Dsa { p, q, g } => {
+            let mut r = Reader::new(key, format);
+            let y = r.uint("DSA public key")?.to_vec();
+            r.finish("DSA public key")?;
+            PublicKeyData::Dsa {
+                p: p.clone(),
+                q: q.clone(),
+                g: g.clone(),
+                y,
+            }
+        }
+        KeyAlgorithm::Ec(curve) => {
+            let point = match key.first() {
+                Some(0x02 | 0x03) => decompress(*curve, key, format)?,
+                _ => key.to_vec(),
+            };
+            PublicKeyData::Ecdsa {
+                curve: *curve,
+                point,
+            }
+        }
+        KeyAlgorithm::Ed25519 => PublicKeyData::Ed25519(
+            key.try_into()
+                .map_err(|_| Error::malformed(format, "the Ed25519 public key is not 32 bytes"))?,
+        ),
+        KeyAlgorithm::Ed448 => PublicKeyData::Ed448(
+            key.try_into()
+                .map_err(|_| Error::malformed(format, "the Ed448 public key is not 57 bytes"))?,
+        ),
+    })
+}
+
+/// The bytes of `data`'s public-key BIT STRING (RSA as PKCS#1 `RSAPublicKey`, DSA `INTEGER y`,
+/// EC the uncompressed point, EdDSA the key); `None` for the SSH-only types.
+pub(crate) fn encode_public_key(data: &PublicKeyData) -> Option<Vec<u8>> {
+    Some(match data {
+        PublicKeyData::Rsa { e, n } => asn1::sequence(&[&asn1::uint(n), &asn1::uint(e)]).to_vec(),
+        PublicKeyData::Dsa { y, .. } => asn1::uint(y).to_vec(),
+        PublicKeyData::Ecdsa { point, .. } => point.clone(),
+        PublicKeyData::Ed25519(k) => k.to_vec(),
+        PublicKeyData::Ed448(k) => k.to_vec(),
+        PublicKeyData::Opaque(_) => return None,
+    })
+}
+
+/// A PKCS#1 `RSAPublicKey ::= SEQUENCE { n, e }` that fills `der`.
+pub(crate) fn decode_rsa_public(der: &[u8], format: Format) -> Result<PublicKeyData> {
+    let mut outer = Reader::new(der, format);
+    let mut r = outer.sequence("RSA public key")?;
+    outer.finish("RSA public key")?;
+    let n = r.uint("RSA modulus")?.to_vec();
+    let e = r.uint("RSA public exponent")?.to_vec();
+    r.finish("RSA public key")?;
+    Ok(PublicKeyData::Rsa { e, n })
+}
+
+/// The uncompressed form of a compressed SEC1 point.
+fn decompress(curve: EcCurve, point: &[u8], format: Format) -> Result<Vec<u8>> {
+    let uncompressed = match curve {
+        EcCurve::P256 => p256::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
+        EcCurve::P384 => p384::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
+        EcCurve::P521 => p521::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
+    };
+    uncompressed.map(Vec::from).map_err(|_| {
+        Error::malformed(
+            format,
+            format!("the compressed EC point is not on {}", curve.ssh_name()),
+        )
+    })
+}
 
 /// The named curve with this OID, or an error naming the curve keyconv does not support.
 pub(crate) fn curve_from_oid(oid: &str) -> Result<EcCurve> {
@@ -21,10 +202,10 @@ pub(crate) fn curve_from_oid(oid: &str) -> Result<EcCurve> {
         return Ok(curve);
     }
     let name = match oid {
-        "1.3.132.0.10" => "secp256k1".to_owned(),
-        "1.2.840.10045.3.1.1" => "P-192 (prime192v1)".to_owned(),
-        "1.3.132.0.33" => "P-224 (secp224r1)".to_owned(),
-        o if o.starts_with("1.3.36.3.3.2.8.1.1.") => format!("brainpool ({o})"),
+        oid::SECP256K1 => "secp256k1".to_owned(),
+        oid::PRIME192V1 => "P-192 (prime192v1)".to_owned(),
+        oid::SECP224R1 => "P-224 (secp224r1)".to_owned(),
+        o if o.starts_with(oid::BRAINPOOL_ARC) => format!("brainpool ({o})"),
         o => format!("with OID {o}"),
     };
     Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
@@ -77,7 +258,7 @@ fn named_curve_of_explicit(domain: &mut Reader<'_>) -> Option<EcCurve> {
         return None;
     }
     let mut field = domain.sequence("fieldID").ok()?;
-    if field.oid("field type").ok()? != "1.2.840.10045.1.1" {
+    if field.oid("field type").ok()? != oid::PRIME_FIELD {
         return None;
     }
     let p = strip(field.uint("prime").ok()?);
@@ -346,7 +527,7 @@ mod tests {
 
     #[test]
     fn unknown_curves_are_named() {
-        let e = curve_from_oid("1.3.132.0.10").unwrap_err();
+        let e = curve_from_oid(oid::SECP256K1).unwrap_err();
         assert!(e.to_string().contains("secp256k1"), "{e}");
     }
 }

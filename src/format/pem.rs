@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
-use crate::encoding::{der, pem as armour, text};
+use crate::encoding::{pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::der_keys;
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
@@ -42,6 +42,13 @@ use crate::passphrase::Passphrase;
 use crate::protection::{Cipher, Kdf, KdfLimits, Protection, Scheme};
 
 /// The `DEK-Info` cipher keyconv writes.
+///
+/// ```
+/// use keyconv::format::pem::LegacyCipher;
+///
+/// assert_eq!(LegacyCipher::default(), LegacyCipher::Aes128Cbc);
+/// assert_eq!(LegacyCipher::DesEde3Cbc.dek_name(), "DES-EDE3-CBC");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum LegacyCipher {
     /// AES-128-CBC (default).
@@ -67,6 +74,10 @@ impl LegacyCipher {
     }
 
     /// The `DEK-Info` name, e.g. `AES-128-CBC`.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::format::pem::LegacyCipher::Aes256Cbc.dek_name(), "AES-256-CBC");
+    /// ```
     pub fn dek_name(self) -> &'static str {
         match self {
             LegacyCipher::Aes128Cbc => "AES-128-CBC",
@@ -127,6 +138,17 @@ impl fmt::Display for LegacyCipher {
 }
 
 /// Options for writing traditional PEM.
+///
+/// ```
+/// use keyconv::format::pem::{LegacyCipher, PemOptions};
+/// use keyconv::{EcCurve, KeySpec, Passphrase, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ecdsa(EcCurve::P256), "")?;
+/// let options = PemOptions { cipher: LegacyCipher::Aes256Cbc };
+/// let pem = key.to_pem(&options, Some(&Passphrase::from("pw")))?;
+/// assert!(pem.contains("DEK-Info: AES-256-CBC,"));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PemOptions {
     /// The `DEK-Info` cipher when encrypting.
@@ -155,7 +177,7 @@ impl KeyKind {
     /// The kind whose structure `der` has (a SEQUENCE filling it: nine or more INTEGERs for
     /// RSA, six for DSA, INTEGER then OCTET STRING for EC), if any.
     fn of_der(der: &[u8]) -> Option<KeyKind> {
-        let tags = der::sequence_tags(der)?;
+        let tags = asn1::sequence_tags(der)?;
         let integers = tags.iter().take_while(|&&t| t == asn1::INTEGER).count();
         match tags.as_slice() {
             [asn1::INTEGER, asn1::OCTET_STRING, ..] => Some(KeyKind::Ec),

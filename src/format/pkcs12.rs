@@ -40,6 +40,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
+use crate::encoding::oid;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::pkcs8::{self, pbe};
 use crate::format::{Format, PrivateKeyFile};
@@ -48,16 +49,6 @@ use crate::passphrase::Passphrase;
 use crate::protection::{KdfLimits, MAX_PBE_ITERATIONS, MAX_PBKDF2_ITERATIONS, Protection};
 
 const FORMAT: Format = Format::Pkcs12;
-
-const DATA: &str = "1.2.840.113549.1.7.1";
-const SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
-const ENVELOPED_DATA: &str = "1.2.840.113549.1.7.3";
-const ENCRYPTED_DATA: &str = "1.2.840.113549.1.7.6";
-const KEY_BAG: &str = "1.2.840.113549.1.12.10.1.1";
-const SHROUDED_KEY_BAG: &str = "1.2.840.113549.1.12.10.1.2";
-const SAFE_CONTENTS_BAG: &str = "1.2.840.113549.1.12.10.1.6";
-const PBMAC1: &str = "1.2.840.113549.1.5.14";
-const PBKDF2: &str = "1.2.840.113549.1.5.12";
 
 /// Nesting of `safeContentsBag`s followed; real files use none.
 const MAX_NESTING: usize = 4;
@@ -79,11 +70,11 @@ enum MacHash {
 impl MacHash {
     fn from_oid(oid: &str) -> Option<MacHash> {
         Some(match oid {
-            "1.3.14.3.2.26" => MacHash::Sha1,
-            "2.16.840.1.101.3.4.2.4" => MacHash::Sha224,
-            "2.16.840.1.101.3.4.2.1" => MacHash::Sha256,
-            "2.16.840.1.101.3.4.2.2" => MacHash::Sha384,
-            "2.16.840.1.101.3.4.2.3" => MacHash::Sha512,
+            oid::SHA1 => MacHash::Sha1,
+            oid::SHA224 => MacHash::Sha224,
+            oid::SHA256 => MacHash::Sha256,
+            oid::SHA384 => MacHash::Sha384,
+            oid::SHA512 => MacHash::Sha512,
             _ => return None,
         })
     }
@@ -91,11 +82,11 @@ impl MacHash {
     /// The hash of an HMAC algorithm OID (RFC 8018 B.1), for PBMAC1's messageAuthScheme.
     fn from_hmac_oid(oid: &str) -> Option<MacHash> {
         Some(match oid {
-            "1.2.840.113549.2.7" => MacHash::Sha1,
-            "1.2.840.113549.2.8" => MacHash::Sha224,
-            "1.2.840.113549.2.9" => MacHash::Sha256,
-            "1.2.840.113549.2.10" => MacHash::Sha384,
-            "1.2.840.113549.2.11" => MacHash::Sha512,
+            oid::HMAC_SHA1 => MacHash::Sha1,
+            oid::HMAC_SHA224 => MacHash::Sha224,
+            oid::HMAC_SHA256 => MacHash::Sha256,
+            oid::HMAC_SHA384 => MacHash::Sha384,
+            oid::HMAC_SHA512 => MacHash::Sha512,
             _ => return None,
         })
     }
@@ -172,8 +163,8 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
     let mut auth = pfx.sequence("authSafe")?;
     let content_type = auth.oid("authSafe content type")?;
     match content_type.as_str() {
-        DATA => {}
-        SIGNED_DATA => {
+        oid::DATA => {}
+        oid::SIGNED_DATA => {
             return Err(Error::new(ErrorKind::UnsupportedScheme(
                 "PKCS#12 public-key integrity mode (signedData)".into(),
             )));
@@ -203,16 +194,16 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
         let kind = info.oid("ContentInfo type")?;
         let mut content = info.expect(asn1::context(0), "ContentInfo content")?;
         match kind.as_str() {
-            DATA => {
+            oid::DATA => {
                 let bags = content.octet_string("SafeContents")?;
                 read_safe_contents(bags, &mut safes, 0)?;
             }
-            ENCRYPTED_DATA => {
+            oid::ENCRYPTED_DATA => {
                 let mut encrypted = content.sequence("EncryptedData")?;
                 encrypted.small_uint("EncryptedData version")?;
                 let mut eci = encrypted.sequence("EncryptedContentInfo")?;
                 let inner = eci.oid("encrypted content type")?;
-                if inner != DATA {
+                if inner != oid::DATA {
                     return Err(malformed(format!(
                         "encrypted content type {inner} is not data"
                     )));
@@ -225,7 +216,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
                 eci.finish("EncryptedContentInfo")?;
                 safes.push(Safe::Encrypted { scheme, data });
             }
-            ENVELOPED_DATA => {
+            oid::ENVELOPED_DATA => {
                 return Err(Error::new(ErrorKind::UnsupportedScheme(
                     "PKCS#12 public-key privacy mode (envelopedData)".into(),
                 )));
@@ -273,7 +264,7 @@ fn read_mac_data(m: &mut Reader<'_>) -> Result<MacData> {
     let mut digest_info = m.sequence("MAC digest info")?;
     let mut alg = digest_info.sequence("MAC algorithm")?;
     let oid = alg.oid("MAC algorithm")?;
-    let pbmac1 = if oid == PBMAC1 {
+    let pbmac1 = if oid == oid::PBMAC1 {
         Some(read_pbmac1(&mut alg)?)
     } else {
         None
@@ -320,7 +311,7 @@ fn read_pbmac1(alg: &mut Reader<'_>) -> Result<(MacHash, MacKey)> {
     let mut params = alg.sequence("PBMAC1 parameters")?;
     let mut kdf = params.sequence("PBMAC1 key derivation function")?;
     let kdf_oid = kdf.oid("PBMAC1 key derivation function")?;
-    if kdf_oid != PBKDF2 {
+    if kdf_oid != oid::PBKDF2 {
         return Err(Error::new(ErrorKind::UnsupportedScheme(format!(
             "PBMAC1 key derivation with OID {kdf_oid}"
         ))));
@@ -400,12 +391,12 @@ fn read_safe_contents(der: &[u8], out: &mut Vec<Safe>, depth: usize) -> Result<(
         }
         bag.finish("SafeBag")?;
         match id.as_str() {
-            KEY_BAG | SHROUDED_KEY_BAG => {
+            oid::KEY_BAG | oid::SHROUDED_KEY_BAG => {
                 out.push(Safe::Key(
                     value.expect_encoded(asn1::SEQUENCE, "key bag")?.to_vec(),
                 ));
             }
-            SAFE_CONTENTS_BAG => {
+            oid::SAFE_CONTENTS_BAG => {
                 read_safe_contents(
                     value.expect_encoded(asn1::SEQUENCE, "SafeContents")?,
                     out,

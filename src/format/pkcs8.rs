@@ -33,13 +33,11 @@
 use zeroize::Zeroizing;
 
 use crate::encoding::asn1::{self, Reader};
-use crate::encoding::{der, pem as armour, text};
+use crate::encoding::{pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::der_keys;
+use crate::format::der_keys::{self, KeyAlgorithm};
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
-use crate::key::{
-    MAX_DSA_BITS, PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData, bit_length,
-};
+use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
 use crate::protection::{Cipher, Kdf, KdfLimits, Protection};
 
@@ -87,15 +85,6 @@ pub(crate) mod pbe {
     }
 }
 
-const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
-const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
-const ID_DSA: &str = "1.2.840.10040.4.1";
-const ID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const ID_X25519: &str = "1.3.101.110";
-const ID_X448: &str = "1.3.101.111";
-const ID_ED25519: &str = "1.3.101.112";
-const ID_ED448: &str = "1.3.101.113";
-
 const LABEL: &str = "PRIVATE KEY";
 const ENCRYPTED_LABEL: &str = "ENCRYPTED PRIVATE KEY";
 
@@ -103,6 +92,16 @@ pub use crate::protection::Prf;
 
 crate::protection::named_enum! {
     /// The PBES2 encryption scheme keyconv writes.
+    ///
+    /// ```
+    /// use keyconv::format::pkcs8::Pkcs8Cipher;
+    /// use keyconv::Cipher;
+    ///
+    /// let c: Pkcs8Cipher = "aes256-cbc".parse()?;
+    /// assert_eq!(Cipher::from(c), Cipher::Aes256Cbc);
+    /// assert!(Pkcs8Cipher::try_from(Cipher::Aes128Ctr).is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum Pkcs8Cipher ("PKCS#8 cipher") {
         /// AES-128-CBC (default, as `openssl pkcs8 -topk8 -v2 aes128`).
@@ -144,6 +143,18 @@ impl TryFrom<Cipher> for Pkcs8Cipher {
 }
 
 /// Options for writing PKCS#8.
+///
+/// ```
+/// use keyconv::format::pkcs8::{Pkcs8Cipher, Pkcs8Options};
+/// use keyconv::{KeySpec, Passphrase, Prf, PrivateKey};
+///
+/// let options = Pkcs8Options { cipher: Pkcs8Cipher::Aes256Cbc, prf: Prf::HmacSha512, iterations: 1000, ..Pkcs8Options::default() };
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+/// let pass = Passphrase::from("pw");
+/// let pem = key.to_pkcs8_pem(&options, Some(&pass))?;
+/// assert_eq!(PrivateKey::from_pkcs8_pem(pem.as_bytes(), Some(&pass))?, key);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pkcs8Options {
     /// PBKDF2 PRF.
@@ -174,6 +185,14 @@ impl Default for Pkcs8Options {
 
 impl Pkcs8Options {
     /// The key derivation these options write (with a passphrase): PBKDF2 with a 16-byte salt.
+    ///
+    /// ```
+    /// use keyconv::Kdf;
+    /// use keyconv::format::pkcs8::Pkcs8Options;
+    ///
+    /// let Kdf::Pbkdf2 { iterations, salt_len, .. } = Pkcs8Options::default().kdf() else { panic!() };
+    /// assert_eq!((iterations, salt_len), (600_000, 16));
+    /// ```
     pub fn kdf(&self) -> Kdf {
         Kdf::Pbkdf2 {
             prf: self.prf,
@@ -236,7 +255,7 @@ impl PrivateKeyFile for EncryptedFile {
 /// Whether `der` is a SEQUENCE filling it whose elements begin INTEGER, SEQUENCE, OCTET STRING.
 fn looks_like_private_key_info(der: &[u8]) -> bool {
     matches!(
-        der::sequence_tags(der).as_deref(),
+        asn1::sequence_tags(der).as_deref(),
         Some([asn1::INTEGER, asn1::SEQUENCE, asn1::OCTET_STRING, ..])
     )
 }
@@ -266,7 +285,7 @@ fn der_of(input: &[u8]) -> Result<(Option<String>, Zeroizing<Vec<u8>>)> {
 pub(crate) fn decode(input: &[u8]) -> Result<Box<dyn PrivateKeyFile>> {
     let (label, der) = der_of(input)?;
     let encrypted = match label.as_deref() {
-        None => der::sequence_tags(&der).is_some_and(|tags| tags.first() == Some(&asn1::SEQUENCE)),
+        None => asn1::sequence_tags(&der).is_some_and(|tags| tags.first() == Some(&asn1::SEQUENCE)),
         Some(LABEL) => false,
         Some(ENCRYPTED_LABEL) => true,
         Some(other) => {
@@ -304,8 +323,7 @@ fn decode_private_key_info(der: &[u8]) -> Result<PrivateKey> {
     if version > 1 {
         return Err(at.error(format!("PrivateKeyInfo version {version} is unknown")));
     }
-    let mut algorithm = r.sequence("private key algorithm")?;
-    let oid = algorithm.oid("private key algorithm")?;
+    let algorithm = der_keys::read_key_algorithm(&mut r, "private key algorithm")?;
     let private = r.octet_string("private key")?;
     r.optional(asn1::context(0), "attributes")?;
     let public = match r.optional(asn1::context_primitive(1), "public key")? {
@@ -313,23 +331,20 @@ fn decode_private_key_info(der: &[u8]) -> Result<PrivateKey> {
         None => None,
     };
     r.finish("PrivateKeyInfo")?;
-    let key = match oid.as_str() {
-        RSA_ENCRYPTION => {
-            if algorithm.peek_tag() == Some(asn1::NULL) {
-                algorithm.null("RSA algorithm parameters")?;
-            }
-            der_keys::decode_rsa(private, Format::Pkcs8)?
+    let key = match &algorithm {
+        KeyAlgorithm::Rsa => der_keys::decode_rsa(private, Format::Pkcs8)?,
+        KeyAlgorithm::Dsa { p, q, g } => {
+            let mut inner = Reader::new(private, Format::Pkcs8);
+            let x = SecretBytes::new(inner.uint("DSA private key")?);
+            inner.finish("DSA private key")?;
+            PrivateKey::from_dsa_x(p.clone(), q.clone(), g.clone(), &x, Format::Pkcs8)?
         }
-        ID_DSA => decode_dsa(&mut algorithm, private)?,
-        ID_EC_PUBLIC_KEY => {
-            let curve = der_keys::read_ec_parameters(&mut algorithm, "EC curve")?;
-            der_keys::decode_ec(private, Some(curve), Format::Pkcs8)?
-        }
-        ID_ED25519 | ID_ED448 => {
+        KeyAlgorithm::Ec(curve) => der_keys::decode_ec(private, Some(*curve), Format::Pkcs8)?,
+        KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 => {
             let mut inner = Reader::new(private, Format::Pkcs8);
             let seed = SecretBytes::new(inner.octet_string("EdDSA private key")?);
             inner.finish("EdDSA private key")?;
-            let (secret, len) = if oid == ID_ED25519 {
+            let (secret, len) = if algorithm == KeyAlgorithm::Ed25519 {
                 (SecretKeyData::Ed25519(seed.clone()), 32)
             } else {
                 (SecretKeyData::Ed448(seed.clone()), 57)
@@ -345,143 +360,39 @@ fn decode_private_key_info(der: &[u8]) -> Result<PrivateKey> {
             }
             PrivateKey::from_secret(secret, None, "")?
         }
-        ID_X25519 | ID_X448 => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "{} (a key-agreement key; SSH keys sign)",
-                if oid == ID_X25519 { "X25519" } else { "X448" }
-            ))));
-        }
-        RSASSA_PSS => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(
-                "RSASSA-PSS (an RSA key restricted to PSS signatures)".into(),
+    };
+    if let Some(public) = public {
+        // RFC 5958's optional public key must be the key's own.
+        let stored = der_keys::decode_public_key(&algorithm, public, Format::Pkcs8)?;
+        if &stored != key.public_key().data() {
+            return Err(Error::new(ErrorKind::InconsistentKey(
+                "the public key stored in the PKCS#8 file is not the private key's".into(),
             )));
         }
-        other => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "with algorithm OID {other}"
-            ))));
-        }
-    };
-    algorithm.finish("private key algorithm")?;
-    if let Some(public) = public {
-        check_stored_public_key(&key, public)?;
     }
     Ok(key)
 }
 
-/// A DSA key: `Dss-Parms ::= SEQUENCE { p, q, g }` in the AlgorithmIdentifier, `INTEGER x` in the
-/// private key; `y = gˣ mod p` is computed.
-fn decode_dsa(algorithm: &mut Reader<'_>, private: &[u8]) -> Result<PrivateKey> {
-    let mut params = algorithm.sequence("DSA parameters")?;
-    let p = params.uint("DSA p")?.to_vec();
-    let q = params.uint("DSA q")?.to_vec();
-    let g = params.uint("DSA g")?.to_vec();
-    params.finish("DSA parameters")?;
-    let mut inner = Reader::new(private, Format::Pkcs8);
-    let x = SecretBytes::new(inner.uint("DSA private key")?);
-    inner.finish("DSA private key")?;
-    // Sizes first (validate bounds p to MAX_DSA_BITS), so the exponentiation is bounded.
-    PublicKeyData::Dsa {
-        p: p.clone(),
-        q: q.clone(),
-        g: g.clone(),
-        y: vec![2],
-    }
-    .validate(Format::Pkcs8)?;
-    if bit_length(x.as_bytes()) > bit_length(&q) || bit_length(&p) as usize > MAX_DSA_BITS {
-        return Err(Error::new(ErrorKind::InconsistentKey(
-            "DSA x is not below q".into(),
-        )));
-    }
-    let y = dsa_public_value(&p, &g, x.as_bytes()).ok_or_else(|| {
-        Error::new(ErrorKind::InconsistentKey(
-            "DSA p is even or g is not below p".into(),
-        ))
-    })?;
-    let data = PublicKeyData::Dsa { p, q, g, y };
-    data.validate(Format::Pkcs8)?;
-    PrivateKey::new(PublicKey::new(data, "")?, SecretKeyData::Dsa { x })
-}
-
-/// `gˣ mod p`.
-fn dsa_public_value(p: &[u8], g: &[u8], x: &[u8]) -> Option<Vec<u8>> {
-    use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
-    use crypto_bigint::{BoxedUint, Odd, Resize};
-    let p = Odd::new(BoxedUint::from_be_slice_vartime(p)).into_option()?;
-    let g = BoxedUint::from_be_slice_vartime(g)
-        .try_resize(p.bits_precision())
-        .filter(|g| g < p.as_ref())?;
-    let params = BoxedMontyParams::new_vartime(p);
-    let x = BoxedUint::from_be_slice_vartime(x);
-    let y = BoxedMontyForm::new(g, &params).pow(&x).retrieve();
-    Some(y.to_be_bytes_trimmed_vartime().to_vec())
-}
-
-/// RFC 5958's optional public key must be the key's own.
-fn check_stored_public_key(key: &PrivateKey, stored: &[u8]) -> Result<()> {
-    let matches = match key.public_key().data() {
-        PublicKeyData::Ed25519(pk) => stored == pk.as_slice(),
-        PublicKeyData::Ed448(pk) => stored == pk.as_slice(),
-        PublicKeyData::Ecdsa { point, .. } => der_keys::same_ec_point(point, stored),
-        PublicKeyData::Rsa { e, n } => {
-            let mut outer = Reader::new(stored, Format::Pkcs8);
-            let mut r = outer.sequence("RSA public key")?;
-            let stored_n = r.uint("RSA modulus")?;
-            let stored_e = r.uint("RSA public exponent")?;
-            r.finish("RSA public key")?;
-            outer.finish("RSA public key")?;
-            stored_n == n.as_slice() && stored_e == e.as_slice()
-        }
-        PublicKeyData::Dsa { y, .. } => {
-            let mut r = Reader::new(stored, Format::Pkcs8);
-            let stored_y = r.uint("DSA public key")?;
-            r.finish("DSA public key")?;
-            stored_y == y.as_slice()
-        }
-        PublicKeyData::Opaque(_) => false,
-    };
-    if matches {
-        Ok(())
-    } else {
-        Err(Error::new(ErrorKind::InconsistentKey(
-            "the public key stored in the PKCS#8 file is not the private key's".into(),
-        )))
-    }
-}
-
 /// The DER `PrivateKeyInfo` of `key`, as openssl writes it.
 fn encode_private_key_info(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
-    let (algorithm, private) = match (key.public_key().data(), key.secret()) {
-        (PublicKeyData::Rsa { .. }, _) => (
-            asn1::sequence(&[&asn1::oid(RSA_ENCRYPTION), &asn1::null()]),
-            der_keys::encode_rsa(key)?,
-        ),
-        (PublicKeyData::Dsa { p, q, g, .. }, SecretKeyData::Dsa { x }) => (
-            asn1::sequence(&[
-                &asn1::oid(ID_DSA),
-                &asn1::sequence(&[&asn1::uint(p), &asn1::uint(q), &asn1::uint(g)]),
-            ]),
-            asn1::uint(x.as_bytes()),
-        ),
-        (PublicKeyData::Ecdsa { curve, .. }, _) => (
-            asn1::sequence(&[&asn1::oid(ID_EC_PUBLIC_KEY), &asn1::oid(curve.oid())]),
-            der_keys::encode_ec(key, false)?,
-        ),
-        (PublicKeyData::Ed25519(_), SecretKeyData::Ed25519(seed)) => (
-            asn1::sequence(&[&asn1::oid(ID_ED25519)]),
-            asn1::octet_string(seed.as_bytes()),
-        ),
-        (PublicKeyData::Ed448(_), SecretKeyData::Ed448(seed)) => (
-            asn1::sequence(&[&asn1::oid(ID_ED448)]),
-            asn1::octet_string(seed.as_bytes()),
-        ),
-        _ => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "{} in PKCS#8",
-                key.public_key().data().algorithm()
-            ))));
-        }
+    let unsupported = || {
+        Error::new(ErrorKind::UnsupportedKeyType(format!(
+            "{} in PKCS#8",
+            key.public_key().data().algorithm()
+        )))
     };
+    let private = match (key.public_key().data(), key.secret()) {
+        (PublicKeyData::Rsa { .. }, _) => der_keys::encode_rsa(key)?,
+        (PublicKeyData::Dsa { .. }, SecretKeyData::Dsa { x }) => asn1::uint(x.as_bytes()),
+        (PublicKeyData::Ecdsa { .. }, _) => der_keys::encode_ec(key, false)?,
+        (PublicKeyData::Ed25519(_), SecretKeyData::Ed25519(seed))
+        | (PublicKeyData::Ed448(_), SecretKeyData::Ed448(seed)) => {
+            asn1::octet_string(seed.as_bytes())
+        }
+        _ => return Err(unsupported()),
+    };
+    let algorithm =
+        der_keys::encode_key_algorithm(key.public_key().data()).ok_or_else(unsupported)?;
     Ok(asn1::sequence(&[
         &asn1::small_uint(0),
         &algorithm,
@@ -492,6 +403,16 @@ fn encode_private_key_info(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
 /// Encodes `key` as PKCS#8 DER: a `PrivateKeyInfo`, or with `passphrase` an
 /// `EncryptedPrivateKeyInfo` (PBES2, PBKDF2 with `options.prf` and `options.iterations`, a random
 /// 16-byte salt, `options.cipher` with a random IV). `options.der` is not consulted.
+///
+/// ```
+/// use keyconv::format::pkcs8::{self, Pkcs8Options};
+/// use keyconv::{KeySpec, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+/// let der = pkcs8::encode_der(&key, &Pkcs8Options::default(), None)?;
+/// assert_eq!(der[0], 0x30); // a DER SEQUENCE
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_der(
     key: &PrivateKey,
     options: &Pkcs8Options,
@@ -541,6 +462,7 @@ pub fn encode(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::oid;
     use crate::key::{EcCurve, FingerprintHash};
 
     fn read(input: &[u8], pass: Option<&str>) -> Result<PrivateKey> {
@@ -710,18 +632,12 @@ LJBV8to9Nhs3vMZpusWYkg==
 
     /// An `EncryptedPrivateKeyInfo` with PBKDF2 parameters as given, around garbage data.
     fn encrypted_with(kdf_params: &[&[u8]], cipher_oid: &str, iv_len: usize) -> Vec<u8> {
-        let kdf = asn1::sequence(&[
-            &asn1::oid("1.2.840.113549.1.5.12"),
-            &asn1::sequence(kdf_params),
-        ]);
+        let kdf = asn1::sequence(&[&asn1::oid(oid::PBKDF2), &asn1::sequence(kdf_params)]);
         let enc = asn1::sequence(&[
             &asn1::oid(cipher_oid),
             &asn1::octet_string(&vec![0; iv_len]),
         ]);
-        let alg = asn1::sequence(&[
-            &asn1::oid("1.2.840.113549.1.5.13"),
-            &asn1::sequence(&[&kdf, &enc]),
-        ]);
+        let alg = asn1::sequence(&[&asn1::oid(oid::PBES2), &asn1::sequence(&[&kdf, &enc])]);
         asn1::sequence(&[&alg, &asn1::octet_string(&[0u8; 32])]).to_vec()
     }
 
@@ -732,7 +648,7 @@ LJBV8to9Nhs3vMZpusWYkg==
                 &asn1::octet_string(&[1; 16]),
                 &asn1::small_uint(u64::from(u32::MAX >> 1)),
             ],
-            "2.16.840.1.101.3.4.1.2",
+            oid::AES128_CBC,
             16,
         );
         let start = std::time::Instant::now();
@@ -751,7 +667,7 @@ LJBV8to9Nhs3vMZpusWYkg==
         // Above what PBKDF2 can count, even with the limits lifted: refused, not truncated.
         let der = encrypted_with(
             &[&asn1::octet_string(&[1; 16]), &asn1::small_uint(1 << 33)],
-            "2.16.840.1.101.3.4.1.2",
+            oid::AES128_CBC,
             16,
         );
         let lifted = KdfLimits {
@@ -773,7 +689,7 @@ LJBV8to9Nhs3vMZpusWYkg==
                 &asn1::small_uint(1),
                 &asn1::small_uint(32),
             ],
-            "2.16.840.1.101.3.4.1.2",
+            oid::AES128_CBC,
             16,
         );
         let e = decode(&der).err().unwrap();
@@ -785,7 +701,7 @@ LJBV8to9Nhs3vMZpusWYkg==
         // An 8-byte IV for AES.
         let der = encrypted_with(
             &[&asn1::octet_string(&[1; 8]), &asn1::small_uint(1)],
-            "2.16.840.1.101.3.4.1.2",
+            oid::AES128_CBC,
             8,
         );
         assert!(
@@ -798,7 +714,7 @@ LJBV8to9Nhs3vMZpusWYkg==
         // RC2 is named.
         let der = encrypted_with(
             &[&asn1::octet_string(&[1; 8]), &asn1::small_uint(1)],
-            "1.2.840.113549.3.2",
+            oid::RC2_CBC,
             8,
         );
         let e = decode(&der).err().unwrap();
@@ -811,7 +727,7 @@ LJBV8to9Nhs3vMZpusWYkg==
     #[test]
     fn unknown_schemes_and_key_types_are_named() {
         let alg = asn1::sequence(&[
-            &asn1::oid("1.2.840.113549.1.12.1.1"),
+            &asn1::oid(oid::PBE_SHA_RC4_128),
             &asn1::sequence(&[&asn1::octet_string(&[1; 8]), &asn1::small_uint(2048)]),
         ]);
         let der = asn1::sequence(&[&alg, &asn1::octet_string(&[0u8; 32])]);
@@ -822,7 +738,7 @@ LJBV8to9Nhs3vMZpusWYkg==
         );
         let x25519 = asn1::sequence(&[
             &asn1::small_uint(0),
-            &asn1::sequence(&[&asn1::oid(ID_X25519)]),
+            &asn1::sequence(&[&asn1::oid(oid::ID_X25519)]),
             &asn1::octet_string(&asn1::octet_string(&[9; 32])),
         ]);
         let e = read(&x25519, None).unwrap_err();

@@ -29,6 +29,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::format::Format;
 use crate::key::PublicKey;
 
+pub mod authorized_keys;
 pub mod known_hosts;
 
 const FORMAT: Format = Format::Public;
@@ -174,6 +175,14 @@ fn decode_key_line(line: &str) -> Result<Option<(Option<&str>, PublicKey)>> {
 /// Gives a malformed-input error from [`decode_line`] the line number `line` (1-based). A byte
 /// offset into the key blob, if the error had one, moves into the message. Other errors are
 /// returned unchanged.
+///
+/// ```
+/// use keyconv::format::public::{at_line, decode_line};
+/// use keyconv::{ErrorKind, Location};
+///
+/// let e = at_line(decode_line("ssh-ed25519 AAAA!!").unwrap_err(), 7);
+/// assert!(matches!(e.kind(), ErrorKind::Malformed { location: Some(Location::Line(7)), .. }));
+/// ```
 pub fn at_line(error: Error, line: usize) -> Error {
     match error.kind() {
         ErrorKind::Malformed {

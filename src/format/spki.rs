@@ -24,40 +24,18 @@
 //! - Writing always gives `PUBLIC KEY` PEM with a 64-column body, RSA parameters NULL, EC points
 //!   uncompressed with a named curve: what `openssl pkey -pubout` writes, byte for byte.
 
-use pkcs8::der::asn1::{BitString, ObjectIdentifier, UintRef};
-use pkcs8::der::{Any, AnyRef, Decode, Encode, Reader as _, Tag, Tagged};
-use pkcs8::spki::{AlgorithmIdentifier, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
-
+use crate::encoding::asn1::{self, Reader};
 use crate::encoding::pem as armour;
-use crate::encoding::{self, der, text};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::encoding::{self, text};
+use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::key::{EcCurve, PublicKey, PublicKeyData};
+use crate::format::der_keys;
+use crate::key::{PublicKey, PublicKeyData};
 
 const FORMAT: Format = Format::Spki;
 
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
-const ID_DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
-const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const ID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-const ID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
-const ID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
-const ID_X448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.111");
-const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
-
 const SPKI_LABEL: &str = "PUBLIC KEY";
 const PKCS1_LABEL: &str = "RSA PUBLIC KEY";
-
-fn curve_oid(curve: EcCurve) -> ObjectIdentifier {
-    match curve {
-        EcCurve::P256 => SECP256R1,
-        EcCurve::P384 => SECP384R1,
-        EcCurve::P521 => SECP521R1,
-    }
-}
 
 /// Decodes a `PUBLIC KEY` or `RSA PUBLIC KEY`, PEM (every block of the file) or DER.
 ///
@@ -115,169 +93,51 @@ pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
 
 /// A DER SubjectPublicKeyInfo or PKCS#1 RSAPublicKey, told apart by their top-level elements.
 fn decode_der(der_bytes: &[u8]) -> Result<PublicKey> {
-    match der::sequence_tags(der_bytes).as_deref() {
-        Some([0x02, 0x02]) => decode_pkcs1(der_bytes),
+    match asn1::sequence_tags(der_bytes).as_deref() {
+        Some([asn1::INTEGER, asn1::INTEGER]) => {
+            finish(der_keys::decode_rsa_public(der_bytes, FORMAT)?)
+        }
         _ => decode_spki(der_bytes),
     }
 }
 
-/// A malformed error from the `der` crate, with the byte offset where it happened.
-fn der_error(what: &str, e: pkcs8::der::Error) -> Error {
-    let what = format!("{what} is not valid DER ({})", e.kind());
-    match e.position().map(u32::from) {
-        Some(at) => Error::malformed_at(FORMAT, what, Location::Offset(at as usize)),
-        None => Error::malformed(FORMAT, what),
-    }
-}
-
-fn decode_pkcs1(der_bytes: &[u8]) -> Result<PublicKey> {
-    let key = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(der_bytes)
-        .map_err(|e| der_error("the PKCS#1 RSAPublicKey", e))?;
-    finish(rsa(&key))
-}
-
-fn rsa(key: &pkcs1::RsaPublicKey<UintRef<'_>>) -> PublicKeyData {
-    PublicKeyData::Rsa {
-        e: magnitude(key.public_exponent),
-        n: magnitude(key.modulus),
-    }
-}
-
-/// A DER INTEGER's value as the model keeps it: big-endian, no leading zeros.
-fn magnitude(n: UintRef<'_>) -> Vec<u8> {
-    let bytes = n.as_bytes();
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    bytes.get(start..).unwrap_or_default().to_vec()
-}
-
+/// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT
+/// STRING }` filling `der_bytes`.
 fn decode_spki(der_bytes: &[u8]) -> Result<PublicKey> {
-    let spki = SubjectPublicKeyInfoRef::from_der(der_bytes)
-        .map_err(|e| der_error("the SubjectPublicKeyInfo", e))?;
-    let oid = spki.algorithm.oid;
-    let params = spki.algorithm.parameters;
-    let key = spki
-        .subject_public_key
-        .as_bytes()
-        .ok_or_else(|| Error::malformed(FORMAT, "the public key BIT STRING is not whole bytes"))?;
-    let data = match oid {
-        RSA_ENCRYPTION => {
-            if params.is_some_and(|p| !p.is_null()) {
-                return Err(Error::malformed(
-                    FORMAT,
-                    "rsaEncryption parameters are not NULL",
-                ));
-            }
-            let key = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(key)
-                .map_err(|e| der_error("the RSA public key", e))?;
-            rsa(&key)
-        }
-        ID_DSA => dsa(params, key)?,
-        ID_EC_PUBLIC_KEY => ec(params, key)?,
-        ID_ED25519 | ID_ED448 => {
-            if params.is_some() {
-                return Err(Error::malformed(
-                    FORMAT,
-                    "EdDSA keys must have no algorithm parameters",
-                ));
-            }
-            if oid == ID_ED25519 {
-                PublicKeyData::Ed25519(key.try_into().map_err(|_| {
-                    Error::malformed(FORMAT, "the Ed25519 public key is not 32 bytes")
-                })?)
-            } else {
-                PublicKeyData::Ed448(key.try_into().map_err(|_| {
-                    Error::malformed(FORMAT, "the Ed448 public key is not 57 bytes")
-                })?)
-            }
-        }
-        other => {
-            let name = match other {
-                RSASSA_PSS => "RSASSA-PSS (RSA restricted to PSS signatures)".to_owned(),
-                ID_X25519 => "X25519 (a key-agreement key)".to_owned(),
-                ID_X448 => "X448 (a key-agreement key)".to_owned(),
-                _ => format!("with algorithm OID {other}"),
-            };
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(name)));
-        }
+    let mut outer = Reader::new(der_bytes, FORMAT);
+    let mut r = outer.sequence("SubjectPublicKeyInfo")?;
+    outer.finish("SubjectPublicKeyInfo")?;
+    refuse_explicit_curve(&r)?;
+    let algorithm = der_keys::read_key_algorithm(&mut r, "public key algorithm")?;
+    let key = r.bit_string("public key BIT STRING")?;
+    r.finish("SubjectPublicKeyInfo")?;
+    finish(der_keys::decode_public_key(&algorithm, key, FORMAT)?)
+}
+
+/// An EC public key with explicit curve parameters is refused, even when they are those of a
+/// named curve (which PKCS#8 and traditional PEM read): there is no private scalar to tie the
+/// key to the curve, and openssl writes named curves.
+fn refuse_explicit_curve(spki: &Reader<'_>) -> Result<()> {
+    let mut peek = spki.clone();
+    let Ok(mut alg) = peek.sequence("public key algorithm") else {
+        return Ok(());
     };
-    finish(data)
+    if alg.oid("public key algorithm").as_deref() == Ok(crate::encoding::oid::ID_EC_PUBLIC_KEY)
+        && alg.peek_tag() == Some(asn1::SEQUENCE)
+    {
+        return Err(Error::new(ErrorKind::UnsupportedKeyType(
+            "EC with explicit curve parameters (only the named curves P-256, P-384 and P-521 \
+             are supported)"
+                .into(),
+        )));
+    }
+    Ok(())
 }
 
 /// Checks the key (sizes, EC point on its curve) and gives it an empty comment.
 fn finish(data: PublicKeyData) -> Result<PublicKey> {
     data.validate(FORMAT)?;
     PublicKey::new(data, String::new())
-}
-
-/// id-dsa: parameters `Dss-Parms ::= SEQUENCE { p, q, g }`, key `INTEGER y`.
-fn dsa(params: Option<AnyRef<'_>>, key: &[u8]) -> Result<PublicKeyData> {
-    let params = params.ok_or_else(|| {
-        Error::new(ErrorKind::UnsupportedKeyType(
-            "DSA without domain parameters (inherited from a certificate issuer)".into(),
-        ))
-    })?;
-    let (p, q, g) = params
-        .sequence(|r| {
-            let p: UintRef<'_> = r.decode()?;
-            let q: UintRef<'_> = r.decode()?;
-            let g: UintRef<'_> = r.decode()?;
-            Ok::<_, pkcs8::der::Error>((p, q, g))
-        })
-        .map_err(|e| der_error("the DSA parameters", e))?;
-    let y = UintRef::from_der(key).map_err(|e| der_error("the DSA public key", e))?;
-    Ok(PublicKeyData::Dsa {
-        p: magnitude(p),
-        q: magnitude(q),
-        g: magnitude(g),
-        y: magnitude(y),
-    })
-}
-
-/// id-ecPublicKey with a named curve; compressed points are decompressed.
-fn ec(params: Option<AnyRef<'_>>, point: &[u8]) -> Result<PublicKeyData> {
-    let params = params.ok_or_else(|| Error::malformed(FORMAT, "the EC key names no curve"))?;
-    let curve_id = match params.tag() {
-        Tag::ObjectIdentifier => params
-            .decode_as::<ObjectIdentifier>()
-            .map_err(|e| der_error("the EC curve name", e))?,
-        Tag::Sequence => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(
-                "EC with explicit curve parameters (only the named curves P-256, P-384 and P-521 are supported)".into(),
-            )));
-        }
-        _ => {
-            return Err(Error::new(ErrorKind::UnsupportedKeyType(
-                "EC without a named curve (only P-256, P-384 and P-521 are supported)".into(),
-            )));
-        }
-    };
-    let curve = EcCurve::ALL
-        .into_iter()
-        .find(|&c| curve_oid(c) == curve_id)
-        .ok_or_else(|| {
-            Error::new(ErrorKind::UnsupportedKeyType(format!(
-                "EC on the curve {curve_id} (only P-256, P-384 and P-521 are supported)"
-            )))
-        })?;
-    let point = match point.first() {
-        Some(0x02 | 0x03) => decompress(curve, point)?,
-        _ => point.to_vec(),
-    };
-    Ok(PublicKeyData::Ecdsa { curve, point })
-}
-
-fn decompress(curve: EcCurve, point: &[u8]) -> Result<Vec<u8>> {
-    let uncompressed = match curve {
-        EcCurve::P256 => p256::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
-        EcCurve::P384 => p384::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
-        EcCurve::P521 => p521::PublicKey::from_sec1_bytes(point).map(|k| k.to_sec1_bytes()),
-    };
-    uncompressed.map(Vec::from).map_err(|_| {
-        Error::malformed(
-            FORMAT,
-            format!("the compressed EC point is not on {}", curve.ssh_name()),
-        )
-    })
 }
 
 /// Encodes `key` as a `PUBLIC KEY` PEM block (body at 64 columns). Certificates and
@@ -301,58 +161,33 @@ pub fn encode(key: &PublicKey) -> Result<String> {
 
 /// Encodes `key` as a DER SubjectPublicKeyInfo (what `openssl pkey -pubout -outform DER`
 /// writes).
+///
+/// ```
+/// let key = keyconv::PublicKey::from_openssh(include_str!("../../testdata/ed25519.pub"))?;
+/// let der = keyconv::format::spki::encode_der(&key)?;
+/// assert_eq!(der, include_bytes!("../../testdata/ed25519.spki-der")); // as openssl writes it
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode_der(key: &PublicKey) -> Result<Vec<u8>> {
     to_der(key.data())
 }
 
 /// The DER SubjectPublicKeyInfo of `data`.
 pub(crate) fn to_der(data: &PublicKeyData) -> Result<Vec<u8>> {
-    fn internal(e: pkcs8::der::Error) -> Error {
-        Error::new(ErrorKind::InvalidRequest(format!(
-            "cannot encode the key as DER: {e}"
-        )))
-    }
-    fn uint(bytes: &[u8]) -> Result<UintRef<'_>> {
-        UintRef::new(bytes).map_err(internal)
-    }
-    let (oid, parameters, key): (ObjectIdentifier, Option<Any>, Vec<u8>) = match data {
-        PublicKeyData::Rsa { e, n } => {
-            let key = pkcs1::RsaPublicKey {
-                modulus: uint(n)?,
-                public_exponent: uint(e)?,
-            };
-            (
-                RSA_ENCRYPTION,
-                Some(Any::null()),
-                key.to_der().map_err(internal)?,
-            )
-        }
-        PublicKeyData::Dsa { p, q, g, y } => {
-            let params = Any::encode_from(&[uint(p)?, uint(q)?, uint(g)?]).map_err(internal)?;
-            (ID_DSA, Some(params), uint(y)?.to_der().map_err(internal)?)
-        }
-        PublicKeyData::Ecdsa { curve, point } => {
-            let params = Any::encode_from(&curve_oid(*curve)).map_err(internal)?;
-            (ID_EC_PUBLIC_KEY, Some(params), point.clone())
-        }
-        PublicKeyData::Ed25519(k) => (ID_ED25519, None, k.to_vec()),
-        PublicKeyData::Ed448(k) => (ID_ED448, None, k.to_vec()),
-        PublicKeyData::Opaque(o) => {
-            return Err(Error::new(ErrorKind::UnsupportedTarget {
-                target: FORMAT,
-                why: format!(
-                    "{} is an OpenSSH certificate or security-key type, which has no PKCS form",
-                    o.algorithm
-                ),
-                suggestion: "public or rfc4716".into(),
-            }));
-        }
+    let (Some(algorithm), Some(key)) = (
+        der_keys::encode_key_algorithm(data),
+        der_keys::encode_public_key(data),
+    ) else {
+        return Err(Error::new(ErrorKind::UnsupportedTarget {
+            target: FORMAT,
+            why: format!(
+                "{} is an OpenSSH certificate or security-key type, which has no PKCS form",
+                data.algorithm()
+            ),
+            suggestion: "public or rfc4716".into(),
+        }));
     };
-    let spki = SubjectPublicKeyInfo::<Any, BitString> {
-        algorithm: AlgorithmIdentifier { oid, parameters },
-        subject_public_key: BitString::from_bytes(&key).map_err(internal)?,
-    };
-    spki.to_der().map_err(internal)
+    Ok(asn1::sequence(&[&algorithm, &asn1::bit_string(&key)]).to_vec())
 }
 
 #[cfg(test)]
@@ -407,5 +242,139 @@ mod tests {
             matches!(e.kind(), ErrorKind::UnsupportedKeyType(t) if t.contains("X25519")),
             "{e:?}"
         );
+    }
+
+    /// Every key type, as `openssl pkey -pubout` wrote it (testdata/generate.sh): read, written
+    /// back byte for byte in PEM and DER, and our output read back by `openssl pkey -pubin`.
+    #[test]
+    fn every_key_type_round_trips_like_openssl() {
+        let files: [(&str, &str, &[u8]); 7] = [
+            (
+                "rsa-2048",
+                include_str!("../../testdata/rsa-2048.spki"),
+                include_bytes!("../../testdata/rsa-2048.spki-der"),
+            ),
+            (
+                "dsa-1024",
+                include_str!("../../testdata/dsa-1024.spki"),
+                include_bytes!("../../testdata/dsa-1024.spki-der"),
+            ),
+            (
+                "ecdsa-256",
+                include_str!("../../testdata/ecdsa-256.spki"),
+                include_bytes!("../../testdata/ecdsa-256.spki-der"),
+            ),
+            (
+                "ecdsa-384",
+                include_str!("../../testdata/ecdsa-384.spki"),
+                include_bytes!("../../testdata/ecdsa-384.spki-der"),
+            ),
+            (
+                "ecdsa-521",
+                include_str!("../../testdata/ecdsa-521.spki"),
+                include_bytes!("../../testdata/ecdsa-521.spki-der"),
+            ),
+            (
+                "ed25519",
+                include_str!("../../testdata/ed25519.spki"),
+                include_bytes!("../../testdata/ed25519.spki-der"),
+            ),
+            (
+                "ed448",
+                include_str!("../../testdata/ed448.spki"),
+                include_bytes!("../../testdata/ed448.spki-der"),
+            ),
+        ];
+        for (name, pem_text, der_bytes) in files {
+            let keys = decode(pem_text.as_bytes()).unwrap();
+            assert_eq!(keys.len(), 1, "{name}");
+            assert_eq!(encode(&keys[0]).unwrap(), pem_text, "{name}");
+            assert_eq!(encode_der(&keys[0]).unwrap(), der_bytes, "{name}");
+            assert_eq!(decode(der_bytes).unwrap(), keys, "{name}");
+            // Every cut of the DER is an error, never a panic.
+            for cut in 0..der_bytes.len() {
+                assert!(decode(&der_bytes[..cut]).is_err(), "{name} cut at {cut}");
+            }
+            if let Some(from_openssl) = openssl_pkey_pubin(&encode(&keys[0]).unwrap()) {
+                assert_eq!(from_openssl, der_bytes, "{name}: openssl pkey -pubin");
+            }
+        }
+    }
+
+    /// `openssl pkey -pubin -outform DER` of `pem`, or `None` (with a notice) without openssl.
+    fn openssl_pkey_pubin(pem: &str) -> Option<Vec<u8>> {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let Ok(mut child) = Command::new("openssl")
+            .args(["pkey", "-pubin", "-outform", "DER"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+        else {
+            eprintln!("openssl not found: skipping the openssl check");
+            return None;
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(pem.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "openssl pkey -pubin failed");
+        Some(out.stdout)
+    }
+
+    #[test]
+    fn pkcs1_rsa_public_keys_are_read_under_either_label() {
+        let spki_der = include_bytes!("../../testdata/rsa-2048.spki-der");
+        let key = decode(spki_der).unwrap().remove(0);
+        let PublicKeyData::Rsa { e, n } = key.data() else {
+            panic!("not RSA")
+        };
+        let pkcs1 = asn1::sequence(&[&asn1::uint(n), &asn1::uint(e)]);
+        assert_eq!(decode(&pkcs1).unwrap(), vec![key.clone()]);
+        let b64 = crate::encoding::base64::encode(&pkcs1);
+        assert_eq!(
+            decode(pem(PKCS1_LABEL, &b64).as_bytes()).unwrap(),
+            vec![key.clone()]
+        );
+        // An SPKI body under the PKCS#1 label is read by its structure.
+        let b64 = crate::encoding::base64::encode(spki_der);
+        assert_eq!(
+            decode(pem(PKCS1_LABEL, &b64).as_bytes()).unwrap(),
+            vec![key]
+        );
+    }
+
+    #[test]
+    fn algorithm_parameters_are_checked() {
+        let ed = crate::encoding::base64::decode(ED_SPKI).unwrap();
+        let key = &ed[ed.len() - 32..];
+        let spki = |alg: &[&[u8]]| asn1::sequence(&[&asn1::sequence(alg), &asn1::bit_string(key)]);
+        // EdDSA with parameters, RSA with non-NULL parameters, EC without a curve or with
+        // explicit parameters, DSA without parameters.
+        let ed_oid = asn1::oid(crate::encoding::oid::ID_ED25519);
+        assert!(decode(&spki(&[&ed_oid, &asn1::null()])).is_err());
+        let rsa_oid = asn1::oid(crate::encoding::oid::RSA_ENCRYPTION);
+        assert!(decode(&spki(&[&rsa_oid, &asn1::small_uint(1)])).is_err());
+        let ec_oid = asn1::oid(crate::encoding::oid::ID_EC_PUBLIC_KEY);
+        assert!(decode(&spki(&[&ec_oid])).is_err());
+        let e = decode(&spki(&[&ec_oid, &asn1::sequence(&[&asn1::small_uint(1)])])).unwrap_err();
+        assert!(
+            matches!(e.kind(), ErrorKind::UnsupportedKeyType(t) if t.contains("explicit")),
+            "{e:?}"
+        );
+        let dsa_oid = asn1::oid(crate::encoding::oid::ID_DSA);
+        let e = decode(&spki(&[&dsa_oid])).unwrap_err();
+        assert!(
+            matches!(e.kind(), ErrorKind::UnsupportedKeyType(t) if t.contains("DSA")),
+            "{e:?}"
+        );
+        // Unused bits in the key's BIT STRING.
+        let mut odd = ed.clone();
+        let at = ed.len() - 33;
+        odd[at] = 1;
+        assert!(decode(&odd).is_err());
     }
 }

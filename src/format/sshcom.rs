@@ -300,6 +300,16 @@ fn put_mpint(w: &mut Writer, magnitude: &[u8]) {
 
 /// Encodes an RSA or DSA key as `puttygen -O private-sshcom` does, encrypted with `3des-cbc`
 /// when `passphrase` is given and not empty.
+///
+/// ```
+/// use keyconv::{Passphrase, PrivateKey};
+///
+/// let key = PrivateKey::from_any(include_bytes!("../../testdata/rsa-2048.sshcom"), None)?;
+/// let pass = Passphrase::from("pw");
+/// let text = keyconv::format::sshcom::encode(&key, Some(&pass))?;
+/// assert_eq!(PrivateKey::from_sshcom(text.as_bytes(), Some(&pass))?.public_key().data(), key.public_key().data());
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode(key: &PrivateKey, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
     let passphrase = passphrase.filter(|p| !p.is_empty());
     if key.comment().contains(['\r', '\n', '\\']) {

@@ -35,6 +35,12 @@ const LABELS: [&str; 3] = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICA
 const MAX_CERTIFICATES: usize = 64;
 
 /// Decodes every certificate of a PEM file, or one DER certificate, to its subject public key.
+///
+/// ```
+/// let keys = keyconv::format::x509::decode(include_bytes!("../../testdata/ed25519.x509-der"))?;
+/// assert_eq!(keys[0].data().algorithm(), "ssh-ed25519");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
     if input.len() > encoding::MAX_KEY_FILE {
         return Err(Error::malformed(FORMAT, "file is too large for a key file"));

@@ -248,7 +248,10 @@ pub(crate) fn rsa_iqmp(p: &[u8], q: &[u8]) -> Option<SecretBytes> {
     Some(SecretBytes::new(inv.to_be_bytes_trimmed_vartime().to_vec()))
 }
 
-fn check_dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], x: &[u8]) -> Result<()> {
+/// `y = gˣ mod p` for `x` in `1..q`: the one place keyconv computes a DSA public value (reading
+/// a key that stores only `x`, and checking one that stores `y` too). Call [`public`] on the
+/// domain parameters first: it bounds `p`, so the exponentiation is bounded.
+fn dsa_public_value(p: &[u8], q: &[u8], g: &[u8], x: &[u8]) -> Result<BoxedUint> {
     let (q, x) = (uint(q), uint(x));
     if bool::from(x.is_zero()) || x >= q {
         return Err(inconsistent("DSA x is not in 1..q"));
@@ -263,11 +266,41 @@ fn check_dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], x: &[u8]) -> Result<()> {
     else {
         return Err(inconsistent("DSA g is not below p"));
     };
-    let gx = BoxedMontyForm::new(g, &params).pow(&x).retrieve();
-    if !same_number(&gx, &uint(y)) {
+    Ok(BoxedMontyForm::new(g, &params).pow(&x).retrieve())
+}
+
+fn check_dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], x: &[u8]) -> Result<()> {
+    if !same_number(&dsa_public_value(p, q, g, x)?, &uint(y)) {
         return Err(inconsistent("DSA y is not gˣ mod p"));
     }
     Ok(())
+}
+
+/// A DSA key from its domain parameters and `x` alone (PKCS#8 stores no `y`): the public half
+/// with `y = gˣ mod p`, and the secret normalized. They agree by construction.
+pub(super) fn derive_dsa(
+    p: Vec<u8>,
+    q: Vec<u8>,
+    g: Vec<u8>,
+    x: &SecretBytes,
+    format: Format,
+) -> Result<(PublicKeyData, SecretKeyData)> {
+    // Sizes first (bounds p to MAX_DSA_BITS), with a stand-in y.
+    public(
+        &PublicKeyData::Dsa {
+            p: p.clone(),
+            q: q.clone(),
+            g: g.clone(),
+            y: vec![2],
+        },
+        format,
+    )?;
+    let y = dsa_public_value(&p, &q, &g, x.as_bytes())?
+        .to_be_bytes_trimmed_vartime()
+        .to_vec();
+    let data = PublicKeyData::Dsa { p, q, g, y };
+    public(&data, format)?;
+    Ok((data, SecretKeyData::Dsa { x: trimmed(x) }))
 }
 
 /// The scalar, left-padded to the curve's length.

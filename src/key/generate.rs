@@ -37,6 +37,15 @@ pub const RSA_EXPONENT: u32 = 65537;
 pub const MIN_GENERATED_RSA_BITS: u32 = 1024;
 
 /// The kind of key to generate.
+///
+/// ```
+/// use keyconv::{KeySpec, KeyType, PrivateKey};
+///
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me@laptop")?;
+/// assert_eq!(key.key_type(), KeyType::Ed25519);
+/// assert_eq!(KeySpec::DEFAULT_RSA_BITS, 3072);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeySpec {
@@ -58,6 +67,13 @@ impl KeySpec {
     pub const DEFAULT_RSA_BITS: u32 = 3072;
 
     /// The type of the keys this makes.
+    ///
+    /// ```
+    /// use keyconv::{EcCurve, KeySpec, KeyType};
+    ///
+    /// assert_eq!(KeySpec::Ecdsa(EcCurve::P384).key_type(), KeyType::Ecdsa(EcCurve::P384));
+    /// assert_eq!(KeySpec::Rsa { bits: 3072 }.key_type(), KeyType::Rsa);
+    /// ```
     pub fn key_type(self) -> KeyType {
         match self {
             KeySpec::Rsa { .. } => KeyType::Rsa,

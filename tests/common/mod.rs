@@ -287,3 +287,46 @@ pub fn ssh_keygen_cert_lines(file: &Path, tz: &str) -> Vec<String> {
         .map(|l| l.trim().to_owned())
         .collect()
 }
+
+/// A command's standard error, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A command's standard output, as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The permission bits of `path` (with setuid/setgid/sticky).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// The names of keyconv's temporary files (`.keyconv-…`) left in `dir`.
+pub fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".keyconv-"))
+        .collect()
+}
+
+/// The OpenSSL configuration that loads the FIPS provider (`KEYCONV_FIPS_CONF`, which
+/// `bash .ci/fips-provider.sh` prints). Required in CI; locally its absence skips with a notice.
+pub fn fips_conf() -> Option<PathBuf> {
+    match std::env::var_os("KEYCONV_FIPS_CONF") {
+        Some(p) if Path::new(&p).exists() => Some(PathBuf::from(p)),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("KEYCONV_FIPS_CONF is not set in CI: .ci/run must build the FIPS provider")
+        }
+        _ => {
+            eprintln!(
+                "NOTICE: KEYCONV_FIPS_CONF not set; skipping FIPS-provider checks (bash .ci/fips-provider.sh prints it)"
+            );
+            None
+        }
+    }
+}

@@ -7,6 +7,8 @@ use sha1::Digest;
 use sha1::digest::block_api::BlockSizeUser;
 use zeroize::Zeroizing;
 
+use crate::encoding::oid;
+
 /// The PRF of PBKDF2 (RFC 8018 appendix B.1), as this module calls it.
 pub(crate) use crate::protection::Prf as Pbkdf2Prf;
 
@@ -14,13 +16,13 @@ impl Pbkdf2Prf {
     /// The OID of the HMAC algorithm.
     pub(crate) fn oid(self) -> &'static str {
         match self {
-            Pbkdf2Prf::HmacSha1 => "1.2.840.113549.2.7",
-            Pbkdf2Prf::HmacSha224 => "1.2.840.113549.2.8",
-            Pbkdf2Prf::HmacSha256 => "1.2.840.113549.2.9",
-            Pbkdf2Prf::HmacSha384 => "1.2.840.113549.2.10",
-            Pbkdf2Prf::HmacSha512 => "1.2.840.113549.2.11",
-            Pbkdf2Prf::HmacSha512_224 => "1.2.840.113549.2.12",
-            Pbkdf2Prf::HmacSha512_256 => "1.2.840.113549.2.13",
+            Pbkdf2Prf::HmacSha1 => oid::HMAC_SHA1,
+            Pbkdf2Prf::HmacSha224 => oid::HMAC_SHA224,
+            Pbkdf2Prf::HmacSha256 => oid::HMAC_SHA256,
+            Pbkdf2Prf::HmacSha384 => oid::HMAC_SHA384,
+            Pbkdf2Prf::HmacSha512 => oid::HMAC_SHA512,
+            Pbkdf2Prf::HmacSha512_224 => oid::HMAC_SHA512_224,
+            Pbkdf2Prf::HmacSha512_256 => oid::HMAC_SHA512_256,
         }
     }
 

@@ -18,15 +18,12 @@ use super::kdf::{self, Pbkdf1Hash, Pbkdf2Prf, Pkcs12Purpose};
 use super::{Pkcs8Cipher, Pkcs8Options};
 use crate::encoding::asn1::{self, Reader};
 use crate::encoding::cbc::{CbcCipher, CbcError};
+use crate::encoding::oid;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{Format, cbc_cipher};
 use crate::protection::{
     Cipher, Kdf, KdfLimits, PbeScheme, Protection, Scheme as ProtectionScheme,
 };
-
-const PBES2: &str = "1.2.840.113549.1.5.13";
-const PBKDF2: &str = "1.2.840.113549.1.5.12";
-const SCRYPT: &str = "1.3.6.1.4.1.11591.4.11";
 
 /// The key-derivation function of a PBES2 scheme, with the parameters from the file.
 #[derive(Clone, Debug)]
@@ -112,13 +109,9 @@ pub(super) enum Scheme {
 
 /// The PBES1 schemes with a cipher keyconv has (RFC 8018 appendix A.3).
 const PBES1_SCHEMES: [(&str, PbeScheme, Pbkdf1Hash); 2] = [
+    (oid::PBE_MD5_DES, PbeScheme::Md5AndDesCbc, Pbkdf1Hash::Md5),
     (
-        "1.2.840.113549.1.5.3",
-        PbeScheme::Md5AndDesCbc,
-        Pbkdf1Hash::Md5,
-    ),
-    (
-        "1.2.840.113549.1.5.10",
+        oid::PBE_SHA1_DES,
         PbeScheme::Sha1AndDesCbc,
         Pbkdf1Hash::Sha1,
     ),
@@ -127,22 +120,22 @@ const PBES1_SCHEMES: [(&str, PbeScheme, Pbkdf1Hash); 2] = [
 /// The PKCS#12 PBE schemes with a cipher keyconv has (RFC 7292 appendix C).
 const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 4] = [
     (
-        "1.2.840.113549.1.12.1.3",
+        oid::PBE_SHA_3DES_3KEY,
         PbeScheme::ShaAnd3KeyTripleDesCbc,
         CbcCipher::DesEde3,
     ),
     (
-        "1.2.840.113549.1.12.1.4",
+        oid::PBE_SHA_3DES_2KEY,
         PbeScheme::ShaAnd2KeyTripleDesCbc,
         CbcCipher::DesEde2,
     ),
     (
-        "1.2.840.113549.1.12.1.5",
+        oid::PBE_SHA_RC2_128,
         PbeScheme::ShaAnd128BitRc2Cbc,
         CbcCipher::Rc2x128,
     ),
     (
-        "1.2.840.113549.1.12.1.6",
+        oid::PBE_SHA_RC2_40,
         PbeScheme::ShaAnd40BitRc2Cbc,
         CbcCipher::Rc2x40,
     ),
@@ -151,14 +144,14 @@ const PKCS12_SCHEMES: [(&str, PbeScheme, CbcCipher); 4] = [
 /// Names for the schemes keyconv recognizes but cannot decrypt (RC2, RC4, MD2).
 fn unsupported_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
-        "1.2.840.113549.1.5.1" => "pbeWithMD2AndDES-CBC",
-        "1.2.840.113549.1.5.4" => "pbeWithMD2AndRC2-CBC",
-        "1.2.840.113549.1.5.6" => "pbeWithMD5AndRC2-CBC",
-        "1.2.840.113549.1.5.11" => "pbeWithSHA1AndRC2-CBC",
-        "1.2.840.113549.1.12.1.1" => "pbeWithSHAAnd128BitRC4",
-        "1.2.840.113549.1.12.1.2" => "pbeWithSHAAnd40BitRC4",
-        "1.2.840.113549.3.2" => "rc2-cbc",
-        "1.2.840.113549.3.9" => "rc5-cbc",
+        oid::PBE_MD2_DES => "pbeWithMD2AndDES-CBC",
+        oid::PBE_MD2_RC2 => "pbeWithMD2AndRC2-CBC",
+        oid::PBE_MD5_RC2 => "pbeWithMD5AndRC2-CBC",
+        oid::PBE_SHA1_RC2 => "pbeWithSHA1AndRC2-CBC",
+        oid::PBE_SHA_RC4_128 => "pbeWithSHAAnd128BitRC4",
+        oid::PBE_SHA_RC4_40 => "pbeWithSHAAnd40BitRC4",
+        oid::RC2_CBC => "rc2-cbc",
+        oid::RC5_CBC => "rc5-cbc",
         _ => return None,
     })
 }
@@ -172,7 +165,7 @@ impl Scheme {
     pub(super) fn read(r: &mut Reader<'_>) -> Result<Scheme> {
         let mut alg = r.sequence("encryption algorithm")?;
         let oid = alg.oid("encryption algorithm")?;
-        let scheme = if oid == PBES2 {
+        let scheme = if oid == oid::PBES2 {
             let mut params = alg.sequence("PBES2 parameters")?;
             let kdf = read_pbes2_kdf(&mut params)?;
             let cipher = read_pbes2_cipher(&mut params)?;
@@ -426,7 +419,7 @@ fn read_pbes2_kdf(params: &mut Reader<'_>) -> Result<Pbes2Kdf> {
     let mut alg = params.sequence("PBES2 key derivation function")?;
     let oid = alg.oid("PBES2 key derivation function")?;
     let kdf = match oid.as_str() {
-        PBKDF2 => {
+        oid::PBKDF2 => {
             let mut p = alg.sequence("PBKDF2 parameters")?;
             if p.peek_tag() != Some(asn1::OCTET_STRING) {
                 return Err(unsupported(
@@ -464,7 +457,7 @@ fn read_pbes2_kdf(params: &mut Reader<'_>) -> Result<Pbes2Kdf> {
                 key_len,
             }
         }
-        SCRYPT => {
+        oid::SCRYPT => {
             let mut p = alg.sequence("scrypt parameters")?;
             let salt = p.octet_string("scrypt salt")?.to_vec();
             let at = p.clone();
@@ -511,17 +504,17 @@ fn read_pbes2_cipher(params: &mut Reader<'_>) -> Result<Pbes2Cipher> {
     let mut alg = params.sequence("PBES2 encryption scheme")?;
     let oid = alg.oid("PBES2 encryption scheme")?;
     let cbc = match oid.as_str() {
-        "2.16.840.1.101.3.4.1.2" => Some(CbcCipher::Aes128),
-        "2.16.840.1.101.3.4.1.22" => Some(CbcCipher::Aes192),
-        "2.16.840.1.101.3.4.1.42" => Some(CbcCipher::Aes256),
-        "1.2.840.113549.3.7" => Some(CbcCipher::DesEde3),
-        "1.3.14.3.2.7" => Some(CbcCipher::Des),
+        oid::AES128_CBC => Some(CbcCipher::Aes128),
+        oid::AES192_CBC => Some(CbcCipher::Aes192),
+        oid::AES256_CBC => Some(CbcCipher::Aes256),
+        oid::DES_EDE3_CBC => Some(CbcCipher::DesEde3),
+        oid::DES_CBC => Some(CbcCipher::Des),
         _ => None,
     };
     let gcm_key_len = match oid.as_str() {
-        "2.16.840.1.101.3.4.1.6" => Some(16),
-        "2.16.840.1.101.3.4.1.26" => Some(24),
-        "2.16.840.1.101.3.4.1.46" => Some(32),
+        oid::AES128_GCM => Some(16),
+        oid::AES192_GCM => Some(24),
+        oid::AES256_GCM => Some(32),
         _ => None,
     };
     let cipher = if let Some(cipher) = cbc {
@@ -593,9 +586,9 @@ pub(super) fn encrypt_pbes2(
         )));
     }
     let (cipher, cipher_oid) = match options.cipher {
-        Pkcs8Cipher::Aes128Cbc => (CbcCipher::Aes128, "2.16.840.1.101.3.4.1.2"),
-        Pkcs8Cipher::Aes192Cbc => (CbcCipher::Aes192, "2.16.840.1.101.3.4.1.22"),
-        Pkcs8Cipher::Aes256Cbc => (CbcCipher::Aes256, "2.16.840.1.101.3.4.1.42"),
+        Pkcs8Cipher::Aes128Cbc => (CbcCipher::Aes128, oid::AES128_CBC),
+        Pkcs8Cipher::Aes192Cbc => (CbcCipher::Aes192, oid::AES192_CBC),
+        Pkcs8Cipher::Aes256Cbc => (CbcCipher::Aes256, oid::AES256_CBC),
     };
     let prf: Pbkdf2Prf = options.prf;
     let mut salt = [0u8; 16];
@@ -614,7 +607,7 @@ pub(super) fn encrypt_pbes2(
         asn1::sequence(&[&asn1::oid(prf.oid()), &asn1::null()])
     };
     let kdf = asn1::sequence(&[
-        &asn1::oid(PBKDF2),
+        &asn1::oid(oid::PBKDF2),
         &asn1::sequence(&[
             &asn1::octet_string(&salt),
             &asn1::small_uint(u64::from(options.iterations)),
@@ -622,7 +615,7 @@ pub(super) fn encrypt_pbes2(
         ]),
     ]);
     let enc = asn1::sequence(&[&asn1::oid(cipher_oid), &asn1::octet_string(&iv)]);
-    let algorithm = asn1::sequence(&[&asn1::oid(PBES2), &asn1::sequence(&[&kdf, &enc])]);
+    let algorithm = asn1::sequence(&[&asn1::oid(oid::PBES2), &asn1::sequence(&[&kdf, &enc])]);
     Ok(asn1::sequence(&[
         &algorithm,
         &asn1::octet_string(&encrypted),

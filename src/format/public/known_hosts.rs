@@ -27,6 +27,14 @@ use crate::key::PublicKey;
 const FORMAT: Format = Format::KnownHosts;
 
 /// A `known_hosts` line's marker.
+///
+/// ```
+/// use keyconv::format::public::known_hosts::{decode_line, Marker};
+///
+/// let host = decode_line("@revoked * ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl")?.unwrap();
+/// assert_eq!(host.marker, Some(Marker::Revoked));
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Marker {
     /// `@cert-authority`: the key is a CA that signs host certificates for the hosts.
@@ -37,6 +45,12 @@ pub enum Marker {
 
 impl Marker {
     /// The marker as written, with its `@`.
+    ///
+    /// ```
+    /// use keyconv::format::public::known_hosts::Marker;
+    ///
+    /// assert_eq!(Marker::CertAuthority.as_str(), "@cert-authority");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Marker::CertAuthority => "@cert-authority",
@@ -46,6 +60,13 @@ impl Marker {
 }
 
 /// One key line of a `known_hosts` file.
+///
+/// ```
+/// let host = keyconv::format::public::known_hosts::decode_line("host.example,10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl")?.unwrap();
+/// assert_eq!(host.hosts, "host.example,10.0.0.1");
+/// assert_eq!(host.marker, None);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct KnownHost {
     /// The line's marker, if any.
@@ -59,6 +80,12 @@ pub struct KnownHost {
 impl KnownHost {
     /// The key as `ssh-keygen -l` lists it: its comment is the line's comment, or the host
     /// patterns when the line has no comment or one starting with `#`.
+    ///
+    /// ```
+    /// let host = keyconv::format::public::known_hosts::decode_line("host.example,10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl")?.unwrap();
+    /// assert_eq!(host.listed_key().comment(), "host.example,10.0.0.1"); // no comment: the hosts
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn listed_key(&self) -> PublicKey {
         let mut key = self.key.clone();
         if key.comment().is_empty() || key.comment().starts_with('#') {
@@ -131,6 +158,14 @@ pub fn decode_line(line: &str) -> Result<Option<KnownHost>> {
 
 /// The key of one line as `ssh-keygen -l` lists it ([`KnownHost::listed_key`]); `None` for blank,
 /// comment and marker lines.
+///
+/// ```
+/// use keyconv::format::public::known_hosts::decode_listed_line;
+///
+/// assert_eq!(decode_listed_line("host.example,10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl")?.unwrap().comment(), "host.example,10.0.0.1");
+/// assert!(decode_listed_line("# a comment")?.is_none());
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn decode_listed_line(line: &str) -> Result<Option<PublicKey>> {
     Ok(decode_line(line)?
         .filter(|host| host.marker.is_none())
@@ -159,6 +194,13 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, Result<KnownHost>)> + '
 
 /// The keys of a `known_hosts` file as `ssh-keygen -l` lists them (marker lines left out); the
 /// first bad line is an error.
+///
+/// ```
+/// let file = b"# hosts\nhost.example,10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n";
+/// let keys = keyconv::format::public::known_hosts::decode(file)?;
+/// assert_eq!(keys.len(), 1);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn decode(input: &[u8]) -> Result<Vec<PublicKey>> {
     let text = text::decode(input)?;
     let mut keys = Vec::new();
