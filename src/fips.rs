@@ -13,7 +13,12 @@ use crate::key::{Certificate, PublicKey, PublicKeyData, bit_length};
 use crate::passphrase::Passphrase;
 use crate::protection::{Kdf, Prf, Protection};
 
-/// What a rule says about a file.
+/// What a rule says about a file, from the mildest to the most severe.
+///
+/// ```
+/// use keyconv::fips::Verdict;
+/// assert!(Verdict::Note < Verdict::Conditional && Verdict::Conditional < Verdict::NonApproved);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
     /// Approved; a remark for the user.
@@ -28,6 +33,10 @@ pub enum Verdict {
 
 impl Verdict {
     /// The word used in reports.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::fips::Verdict::NonApproved.name(), "non-approved");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Note => "note",
@@ -39,6 +48,13 @@ impl Verdict {
 }
 
 /// One rule of the table.
+///
+/// ```
+/// use keyconv::fips::{Verdict, rule_by_id};
+/// let rule = rule_by_id("key-eddsa").unwrap();
+/// assert_eq!(rule.verdict, Verdict::Conditional);
+/// assert!(!rule.citation.is_empty());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rule {
     /// Identifier, e.g. `kdf-salt`.

@@ -245,6 +245,17 @@ pub enum PublicKeyData {
 
 /// An SSH public key that keyconv carries through without understanding every field:
 /// OpenSSH certificates and FIDO security keys.
+///
+/// ```
+/// use keyconv::{PublicKey, PublicKeyData};
+/// let line = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/cert/ed25519-user-cert.pub"))?;
+/// let key = PublicKey::from_openssh(&line)?;
+/// let PublicKeyData::Opaque(opaque) = key.data() else { panic!("a certificate") };
+/// assert_eq!(opaque.algorithm, "ssh-ed25519-cert-v01@openssh.com");
+/// assert_eq!(opaque.label, "ED25519-CERT");
+/// assert!(opaque.certificate().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpaqueKey {
     /// The algorithm name, e.g. `ssh-ed25519-cert-v01@openssh.com`.
@@ -276,6 +287,13 @@ impl PublicKeyData {
     }
 
     /// The key type, or `None` for an [`OpaqueKey`].
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, KeyType, PrivateKey};
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert_eq!(key.public_key().data().key_type(), Some(KeyType::Ed25519));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn key_type(&self) -> Option<KeyType> {
         Some(match self {
             PublicKeyData::Rsa { .. } => KeyType::Rsa,
@@ -906,6 +924,16 @@ pub enum SecretKeyData {
 /// A private key: its public half (with the comment) and its secret half, checked to agree;
 /// and the OpenSSH certificate of its public half, when the file carried one (a PPK made by
 /// `puttygen --certificate`).
+///
+/// ```
+/// use keyconv::{KeySpec, PrivateKey};
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
+/// assert_eq!(key.comment(), "me@host");
+/// // Its halves make it again (and are checked to agree).
+/// let again = PrivateKey::new(key.public_key().clone(), key.secret().clone())?;
+/// assert_eq!(again, key);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrivateKey {
     public: PublicKey,
@@ -917,6 +945,16 @@ impl PrivateKey {
     /// A private key from its halves. Fails with [`ErrorKind::InconsistentKey`] unless the
     /// secret half really belongs to the public half (RSA `n = pq`, `de ≡ 1`, `iqmp·q ≡ 1 mod p`;
     /// DSA `y = gˣ mod p`; EC and EdDSA public keys derived from the secret).
+    ///
+    /// ```
+    /// use keyconv::{ErrorKind, KeySpec, PrivateKey};
+    /// let a = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// let b = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert_eq!(PrivateKey::new(a.public_key().clone(), a.secret().clone())?, a);
+    /// let mixed = PrivateKey::new(a.public_key().clone(), b.secret().clone()).unwrap_err();
+    /// assert!(matches!(mixed.kind(), ErrorKind::InconsistentKey(_)));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn new(public: PublicKey, secret: SecretKeyData) -> Result<PrivateKey> {
         let secret = check::private(&public.data, secret)?;
         Ok(PrivateKey {
@@ -928,6 +966,15 @@ impl PrivateKey {
 
     /// A private key from its secret half alone: the public half is derived
     /// (EC, EdDSA, and RSA given `n` and `e`'s factors is not possible: use [`PrivateKey::new`]).
+    ///
+    /// ```
+    /// use keyconv::key::SecretBytes;
+    /// use keyconv::{KeyType, PrivateKey, SecretKeyData};
+    /// let key = PrivateKey::from_secret(SecretKeyData::Ed25519(SecretBytes::new([7u8; 32])), None, "seed")?;
+    /// assert_eq!(key.key_type(), KeyType::Ed25519);
+    /// assert_eq!(key.comment(), "seed");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn from_secret(
         secret: SecretKeyData,
         curve: Option<EcCurve>,
@@ -985,6 +1032,13 @@ impl PrivateKey {
     }
 
     /// The public half.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey};
+    /// let key = PrivateKey::generate(KeySpec::Ed25519, "me")?;
+    /// assert!(key.public_key().to_openssh().starts_with("ssh-ed25519 AAAA"));
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn public_key(&self) -> &PublicKey {
         &self.public
     }

@@ -402,6 +402,52 @@ fn existing_output_is_kept_without_force() {
         strays(dir.path(), &["existing", "link"]),
         Vec::<String>::new()
     );
+    // Another target over an existing key: refused, the key kept; --force replaces it (0600), no temporary left.
+    {
+        let dir = tempdir();
+        let out = dir.path().join("id_ed25519");
+        let o = run(keyconv()
+            .args(["convert", &td("ed25519.ppk3"), "--to", "openssh", "-o"])
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mode = mode(&out);
+        assert_eq!(mode, 0o600);
+        let first = std::fs::read(&out).unwrap();
+
+        let o = run(keyconv()
+            .args(["convert", &td("ed25519.ppk3"), "--to", "pem", "-o"])
+            .arg(&out));
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("exists: give --force"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            first,
+            "the existing file is untouched"
+        );
+
+        let o = run(keyconv()
+            .args([
+                "convert",
+                &td("ed25519.ppk3"),
+                "--to",
+                "pkcs8",
+                "--force",
+                "-o",
+            ])
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            std::fs::read_to_string(&out)
+                .unwrap()
+                .starts_with("-----BEGIN PRIVATE KEY-----")
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    }
 }
 
 #[test]
@@ -466,6 +512,33 @@ fn output_that_is_the_input_is_refused_through_any_name() {
         strays(dir.path(), &["in.ppk", "sym", "hard", "sub"]),
         Vec::<String>::new()
     );
+    // The same for an OpenSSH key rewritten to openssh with --force.
+    {
+        let dir = tempdir();
+        let key = dir.path().join("key");
+        std::fs::copy(testdata().join("ed25519.openssh"), &key).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&key, &link).unwrap();
+        let hard = dir.path().join("hard");
+        std::fs::hard_link(&key, &hard).unwrap();
+        for out in [&key, &link, &hard] {
+            let o = run(keyconv()
+                .arg("convert")
+                .arg(&key)
+                .args(["--to", "openssh", "--force", "-o"])
+                .arg(out));
+            assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains("output file is the input file"),
+                "{}",
+                stderr(&o)
+            );
+        }
+        assert_eq!(
+            std::fs::read(&key).unwrap(),
+            std::fs::read(testdata().join("ed25519.openssh")).unwrap()
+        );
+    }
 }
 
 #[test]
@@ -501,6 +574,20 @@ fn failed_writes_leave_no_file() {
         stderr(&o)
     );
     assert_eq!(strays(dir.path(), &["sub"]), Vec::<String>::new());
+    // A wrong passphrase in the environment: nothing written.
+    {
+        let dir = tempdir();
+        let out = dir.path().join("out");
+        let input = td("rsa-2048.openssh-aes256-ctr");
+        let o = run(keyconv()
+            .args(["convert", &input, "--to", "pkcs8", "-o"])
+            .arg(&out)
+            .env("KEYCONV_PASSPHRASE", "not it")
+            .stdin(Stdio::null()));
+        assert_eq!(o.status.code(), Some(1));
+        assert!(!out.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }
 
 #[test]
@@ -671,53 +758,6 @@ fn a_line_of_exactly_256_kib_is_read() {
 }
 
 #[test]
-fn convert_to_a_file_is_0600_and_refuses_to_overwrite() {
-    let dir = tempdir();
-    let out = dir.path().join("id_ed25519");
-    let o = run(keyconv()
-        .args(["convert", &td("ed25519.ppk3"), "--to", "openssh", "-o"])
-        .arg(&out));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mode = mode(&out);
-    assert_eq!(mode, 0o600);
-    let first = std::fs::read(&out).unwrap();
-
-    let o = run(keyconv()
-        .args(["convert", &td("ed25519.ppk3"), "--to", "pem", "-o"])
-        .arg(&out));
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("exists: give --force"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        std::fs::read(&out).unwrap(),
-        first,
-        "the existing file is untouched"
-    );
-
-    let o = run(keyconv()
-        .args([
-            "convert",
-            &td("ed25519.ppk3"),
-            "--to",
-            "pkcs8",
-            "--force",
-            "-o",
-        ])
-        .arg(&out));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .starts_with("-----BEGIN PRIVATE KEY-----")
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
-}
-
-#[test]
 fn public_output_file_is_0644() {
     let dir = tempdir();
     let out = dir.path().join("k.pub");
@@ -733,47 +773,4 @@ fn public_output_file_is_0644() {
         std::fs::read_to_string(&out).unwrap().trim_end(),
         reference.trim_end()
     );
-}
-
-#[test]
-fn output_equal_to_input_is_refused_also_through_links() {
-    let dir = tempdir();
-    let key = dir.path().join("key");
-    std::fs::copy(testdata().join("ed25519.openssh"), &key).unwrap();
-    let link = dir.path().join("link");
-    std::os::unix::fs::symlink(&key, &link).unwrap();
-    let hard = dir.path().join("hard");
-    std::fs::hard_link(&key, &hard).unwrap();
-    for out in [&key, &link, &hard] {
-        let o = run(keyconv()
-            .arg("convert")
-            .arg(&key)
-            .args(["--to", "openssh", "--force", "-o"])
-            .arg(out));
-        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("output file is the input file"),
-            "{}",
-            stderr(&o)
-        );
-    }
-    assert_eq!(
-        std::fs::read(&key).unwrap(),
-        std::fs::read(testdata().join("ed25519.openssh")).unwrap()
-    );
-}
-
-#[test]
-fn failed_conversion_leaves_no_output_file() {
-    let dir = tempdir();
-    let out = dir.path().join("out");
-    let input = td("rsa-2048.openssh-aes256-ctr");
-    let o = run(keyconv()
-        .args(["convert", &input, "--to", "pkcs8", "-o"])
-        .arg(&out)
-        .env("KEYCONV_PASSPHRASE", "not it")
-        .stdin(Stdio::null()));
-    assert_eq!(o.status.code(), Some(1));
-    assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

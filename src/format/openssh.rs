@@ -68,6 +68,14 @@ const SALT_LEN: usize = 16;
 
 crate::protection::named_enum! {
     /// The ciphers of `openssh-key-v1` files: every cipher ssh-keygen writes, by its name there.
+    ///
+    /// ```
+    /// use keyconv::format::openssh::OpensshCipher;
+    /// assert_eq!(OpensshCipher::default().name(), "aes256-ctr");
+    /// assert_eq!("aes256-gcm@openssh.com".parse::<OpensshCipher>()?, OpensshCipher::Aes256Gcm);
+    /// assert!("rot13".parse::<OpensshCipher>().is_err());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum OpensshCipher ("OpenSSH cipher") {
         /// `aes128-ctr`.
@@ -130,6 +138,13 @@ impl TryFrom<Cipher> for OpensshCipher {
 }
 
 /// Options for writing OpenSSH private keys.
+///
+/// ```
+/// use keyconv::format::openssh::{OpensshCipher, OpensshOptions};
+/// let options = OpensshOptions { cipher: OpensshCipher::Aes256Gcm, rounds: 32, ..OpensshOptions::default() };
+/// assert_eq!(OpensshOptions::default().rounds, 16);
+/// assert!(options.check_limits().is_ok());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpensshOptions {
     /// The cipher (`aes256-ctr` by default, as ssh-keygen).
@@ -154,6 +169,12 @@ impl Default for OpensshOptions {
 
 impl OpensshOptions {
     /// The key derivation these options write (with a passphrase).
+    ///
+    /// ```
+    /// use keyconv::format::openssh::OpensshOptions;
+    /// use keyconv::protection::Kdf;
+    /// assert!(matches!(OpensshOptions::default().kdf(), Kdf::Bcrypt { rounds: 16, salt_len: 16 }));
+    /// ```
     pub fn kdf(&self) -> Kdf {
         Kdf::Bcrypt {
             rounds: self.rounds,
@@ -571,6 +592,19 @@ fn read_eddsa<const N: usize>(r: &mut Reader<'_>, what: &str) -> Result<([u8; N]
 /// random 16-byte salt and a random check integer; armoured as ssh-keygen does (70 columns).
 ///
 /// Ed448 keys are refused: OpenSSH has none.
+///
+/// ```
+/// use keyconv::format::openssh::{self, OpensshOptions};
+/// use keyconv::{KeySpec, Passphrase, PrivateKey};
+/// let key = PrivateKey::generate(KeySpec::Ed25519, "me@host")?;
+/// let options = OpensshOptions { rounds: 2, ..OpensshOptions::default() };
+/// let pass = Passphrase::from("correct horse");
+/// let text = openssh::encode(&key, &options, Some(&pass))?;
+/// assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----\n"));
+/// assert_eq!(PrivateKey::from_openssh(text.as_bytes(), Some(&pass))?, key);
+/// assert!(openssh::encode(&PrivateKey::generate(KeySpec::Ed448, "")?, &options, None).is_err());
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 pub fn encode(
     key: &PrivateKey,
     options: &OpensshOptions,

@@ -92,6 +92,13 @@ pub const DEFAULT_ARGON2_PASSES: u32 = 21;
 
 crate::protection::named_enum! {
     /// The PPK format version.
+    ///
+    /// ```
+    /// use keyconv::format::ppk::PpkVersion;
+    /// assert_eq!(PpkVersion::default(), PpkVersion::V3);
+    /// assert_eq!("2".parse::<PpkVersion>()?, PpkVersion::V2);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     #[derive(Default)]
     pub enum PpkVersion ("PPK version") {
         /// `PuTTY-User-Key-File-2` (PuTTY before 0.75): SHA-1 key derivation.
@@ -123,6 +130,15 @@ impl Version {
 }
 
 /// The Argon2 parameters of a PPK v3 file keyconv writes.
+///
+/// ```
+/// use keyconv::format::ppk::Argon2Options;
+/// use keyconv::protection::Argon2Variant;
+/// let options = Argon2Options::default();
+/// assert_eq!((options.variant, options.memory_kib, options.parallelism), (Argon2Variant::Argon2id, 8192, 1));
+/// let reproducible = Argon2Options { salt: Some([7; 16]), ..Argon2Options::default() };
+/// assert!(reproducible.check_limits().is_ok());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Argon2Options {
     /// The variant (Argon2id by default, as puttygen).
@@ -156,6 +172,12 @@ impl Default for Argon2Options {
 
 impl Argon2Options {
     /// The key derivation these options write (with a passphrase).
+    ///
+    /// ```
+    /// use keyconv::format::ppk::Argon2Options;
+    /// use keyconv::protection::Kdf;
+    /// assert!(matches!(Argon2Options::default().kdf(), Kdf::Argon2 { memory_kib: 8192, .. }));
+    /// ```
     pub fn kdf(&self) -> Kdf {
         Kdf::Argon2 {
             variant: self.variant,
@@ -205,6 +227,11 @@ impl Default for PpkOptions {
 
 impl PpkOptions {
     /// The default options of `version`.
+    ///
+    /// ```
+    /// use keyconv::format::ppk::{Argon2Options, PpkOptions, PpkVersion};
+    /// assert_eq!(PpkOptions::new(PpkVersion::V3), PpkOptions::V3(Argon2Options::default()));
+    /// ```
     pub fn new(version: PpkVersion) -> PpkOptions {
         match version {
             PpkVersion::V2 => PpkOptions::V2,
@@ -213,6 +240,11 @@ impl PpkOptions {
     }
 
     /// The version these options write.
+    ///
+    /// ```
+    /// use keyconv::format::ppk::{PpkOptions, PpkVersion};
+    /// assert_eq!(PpkOptions::V2.version(), PpkVersion::V2);
+    /// ```
     pub fn version(&self) -> PpkVersion {
         match self {
             PpkOptions::V2 => PpkVersion::V2,
