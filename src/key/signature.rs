@@ -31,7 +31,7 @@ pub(crate) fn verify(
 ) -> Result<bool> {
     let unsupported = |why: String| {
         Error::new(ErrorKind::UnsupportedKeyType(format!(
-            "{why} (certificate signature)"
+            "{why} as a certificate's signing CA"
         )))
     };
     match ca {
@@ -67,7 +67,7 @@ pub(crate) fn verify(
             let bits = bit_length(n) as usize;
             if bits < MIN_RSA_VERIFY_BITS {
                 return Err(unsupported(format!(
-                    "RSA CA key of {bits} bits (OpenSSH verifies with {MIN_RSA_VERIFY_BITS} bits and more)"
+                    "RSA of {bits} bits (OpenSSH verifies with {MIN_RSA_VERIFY_BITS} bits and more)"
                 )));
             }
             // OpenSSH refuses a signature longer than the modulus and left-pads a shorter one.
@@ -83,7 +83,7 @@ pub(crate) fn verify(
             )
             .map_err(|_| {
                 unsupported(format!(
-                    "RSA CA key whose exponent is above {}",
+                    "RSA with an exponent above {}",
                     rsa::RsaPublicKey::MAX_PUB_EXPONENT
                 ))
             })?;
@@ -109,25 +109,20 @@ pub(crate) fn verify(
             let q_bits = bit_length(q);
             if ![160, 224, 256].contains(&q_bits) {
                 return Err(unsupported(format!(
-                    "DSA CA key with a {q_bits}-bit subgroup (160, 224 or 256)"
+                    "DSA with a {q_bits}-bit subgroup (160, 224 or 256 bits)"
                 )));
             }
             // ssh-dss: r and s of 160 bits each (DSA over SHA-1).
-            if sig.len() != 40 {
+            let Some((r, s)) = sig.split_first_chunk::<20>().filter(|(_, s)| s.len() == 20) else {
                 return Ok(false);
-            }
-            Ok(verify_dsa(
-                p,
-                q,
-                g,
-                y,
-                &sig[..20],
-                &sig[20..],
-                &Sha1::digest(signed),
-            ))
+            };
+            Ok(verify_dsa(p, q, g, y, r, s, &Sha1::digest(signed)))
         }
-        PublicKeyData::Ed448(_) => Err(unsupported("an ssh-ed448 CA key".to_owned())),
-        PublicKeyData::Opaque(o) => Err(unsupported(format!("a {} CA key", o.algorithm))),
+        PublicKeyData::Ed448(_) => Err(unsupported("ssh-ed448".to_owned())),
+        PublicKeyData::Opaque(o) => Err(unsupported(format!(
+            "{} (keyconv verifies no security-key signature)",
+            o.algorithm
+        ))),
     }
 }
 
@@ -138,9 +133,8 @@ fn verify_ecdsa(curve: EcCurve, point: &[u8], r: &[u8], s: &[u8], signed: &[u8])
     if r.len() > len || s.len() > len {
         return false;
     }
-    let mut rs = vec![0u8; 2 * len];
-    rs[len - r.len()..len].copy_from_slice(r);
-    rs[2 * len - s.len()..].copy_from_slice(s);
+    let padded = |v: &[u8]| std::iter::repeat_n(0u8, len.saturating_sub(v.len())).chain(v.to_vec());
+    let rs: Vec<u8> = padded(r).chain(padded(s)).collect();
     match curve {
         EcCurve::P256 => {
             let (Ok(key), Ok(sig)) = (
@@ -202,4 +196,109 @@ fn verify_dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], r: &[u8], s: &[u8], hash: 
         return false;
     };
     key.verify_prehash(hash, &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use base64ct::{Base64, Encoding};
+
+    use super::*;
+    use crate::format_name::Format;
+
+    fn ca(line: &str) -> PublicKeyData {
+        let blob = Base64::decode_vec(line.split(' ').nth(1).unwrap()).unwrap();
+        PublicKeyData::from_ssh_blob(&blob, Format::Public).unwrap()
+    }
+
+    /// The signature blob after its algorithm name: `string data`.
+    fn sig_data(data: &[u8]) -> Vec<u8> {
+        let mut v = (data.len() as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(data);
+        v
+    }
+
+    fn check(ca: &PublicKeyData, algorithm: &str, blob: &[u8]) -> Result<bool> {
+        let mut r = Reader::new(blob, Format::Public);
+        verify(ca, algorithm, &mut r, b"signed bytes")
+    }
+
+    /// Hostile DSA values never panic (the `dsa` crate asserts precisions in debug builds) and
+    /// are refused quickly, even with an 8192-bit prime.
+    #[test]
+    fn hostile_dsa_values_are_refused_without_panic() {
+        let PublicKeyData::Dsa { p, q, g, y } = ca(include_str!("../../testdata/cert/ca-dsa.pub"))
+        else {
+            panic!()
+        };
+        let hash = Sha1::digest(b"m");
+        let ones = [0xffu8; 20];
+        for (r, s) in [([0u8; 20], ones), (ones, [0u8; 20]), (ones, ones)] {
+            assert!(!verify_dsa(&p, &q, &g, &y, &r, &s, &hash));
+        }
+        let q20: [u8; 20] = q.as_slice().try_into().unwrap();
+        assert!(!verify_dsa(&p, &q, &g, &y, &q20, &q20, &hash));
+        assert!(!verify_dsa(&p, &q, &p, &y, &ones, &ones, &hash));
+        assert!(!verify_dsa(&p, &q, &g, &p, &ones, &ones, &hash));
+        assert!(!verify_dsa(&p, &q, &[1], &y, &ones, &ones, &hash));
+        assert!(!verify_dsa(&p, &q, &g, &[0], &ones, &ones, &hash));
+        let mut even = p.clone();
+        *even.last_mut().unwrap() &= 0xfe;
+        assert!(!verify_dsa(&even, &q, &g, &y, &ones, &ones, &hash));
+        let mut big = vec![0xffu8; 1024];
+        big[1023] = 0xfd;
+        let start = Instant::now();
+        assert!(!verify_dsa(&big, &q, &g, &y, &ones, &ones, &hash));
+        assert!(start.elapsed() < Duration::from_secs(1));
+        let key = PublicKeyData::Dsa { p, q, g, y };
+        assert!(!check(&key, "ssh-dss", &sig_data(&[1; 39])).unwrap());
+        assert!(check(&key, "ssh-dss", &sig_data(&[1; 40])[..30]).is_err());
+        let mut trailing = sig_data(&[1; 40]);
+        trailing.push(0);
+        assert!(check(&key, "ssh-dss", &trailing).is_err());
+    }
+
+    #[test]
+    fn hostile_rsa_ecdsa_ed25519_signatures_are_refused() {
+        let rsa = ca(include_str!("../../testdata/cert/ca-rsa-1024.pub"));
+        for alg in ["ssh-rsa", "rsa-sha2-256", "rsa-sha2-512"] {
+            assert!(!check(&rsa, alg, &sig_data(&[0xff; 129])).unwrap());
+            assert!(!check(&rsa, alg, &sig_data(&[0xff; 128])).unwrap());
+            assert!(!check(&rsa, alg, &sig_data(&[])).unwrap());
+        }
+        let PublicKeyData::Rsa { n, .. } = &rsa else {
+            panic!()
+        };
+        let huge_e = PublicKeyData::Rsa {
+            e: vec![0xff; 8],
+            n: n.clone(),
+        };
+        assert!(matches!(
+            check(&huge_e, "rsa-sha2-256", &sig_data(&[1; 128]))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::UnsupportedKeyType(_)
+        ));
+        for (file, len) in [
+            (include_str!("../../testdata/cert/ca-ecdsa-256.pub"), 32),
+            (include_str!("../../testdata/cert/ca-ecdsa-384.pub"), 48),
+            (include_str!("../../testdata/cert/ca-ecdsa-521.pub"), 66),
+        ] {
+            let key = ca(file);
+            let alg = key.algorithm().to_owned();
+            let mut rs = Vec::new();
+            for part in [vec![0x7f; len + 1], vec![0x01]] {
+                rs.extend_from_slice(&sig_data(&part));
+            }
+            assert!(!check(&key, &alg, &sig_data(&rs)).unwrap());
+            let zero = [sig_data(&[]), sig_data(&[])].concat();
+            assert!(!check(&key, &alg, &sig_data(&zero)).unwrap());
+            assert!(check(&key, &alg, &sig_data(&[1, 2, 3])).is_err());
+        }
+        let ed = ca(include_str!("../../testdata/cert/ca-ed25519.pub"));
+        assert!(!check(&ed, "ssh-ed25519", &sig_data(&[0; 64])).unwrap());
+        assert!(!check(&ed, "ssh-ed25519", &sig_data(&[0xff; 64])).unwrap());
+        assert!(!check(&ed, "ssh-ed25519", &sig_data(&[0; 63])).unwrap());
+    }
 }
