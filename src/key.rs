@@ -15,6 +15,7 @@ use crate::format_name::Format;
 pub mod certificate;
 pub(crate) mod check;
 mod generate;
+mod signature;
 pub use certificate::{Certificate, CertificateOption, CertificateType};
 pub use generate::{KeySpec, MIN_GENERATED_RSA_BITS, RSA_EXPONENT};
 
@@ -479,7 +480,7 @@ fn read_key_fields(r: &mut Reader<'_>, key_type: KeyType) -> Result<PublicKeyDat
 /// Certificates (`*-cert-v01@openssh.com`) and security keys (`sk-*@openssh.com`).
 fn read_opaque(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Option<OpaqueKey>> {
     if certificate::plain_algorithm(algorithm).is_some() {
-        let cert = certificate::parse_body(r, algorithm)?;
+        let cert = certificate::parse_body(r, algorithm, blob)?;
         let key = &cert.key;
         return Ok(Some(OpaqueKey {
             algorithm: algorithm.to_owned(),

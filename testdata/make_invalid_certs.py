@@ -102,11 +102,37 @@ write("public-cert-signature-mismatch", cert_line(replaced(SIG, sig)),
 write("public-cert-trailing-data", cert_line(list(f) + [b"\0\0\0\0"]),
       "certificate with 4 bytes after the signature")
 
+# Certificates whose CA signature no longer verifies (keyconv verifies it as OpenSSH's
+# cert_parse does): one byte flipped in a signed field, or in the signature.
+def flipped(raw, at):
+    return raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:]
+
+
+write("public-cert-key-id-altered", cert_line(replaced(KEYID, flipped(f[KEYID], len(f[KEYID]) - 1))),
+      "ed25519-CA certificate with one byte of its key ID flipped (the signature no longer verifies)")
+rsa_ca = base64.b64decode(open(os.path.join(D, "cert/ed25519-user-rsa1024-cert.pub")).read().split()[1])
+g = fields(rsa_ca)
+g[PRINC] = flipped(g[PRINC], 8)
+write("public-cert-principal-altered-rsa-ca", cert_line(g),
+      "RSA-1024-CA certificate with one byte of its first principal flipped")
+dsa_ca = base64.b64decode(open(os.path.join(D, "cert/ed25519-host-dsa-cert.pub")).read().split()[1])
+write("public-cert-signature-altered-dsa-ca", cert_line([flipped(dsa_ca, len(dsa_ca) - 1)]),
+      "DSA-CA certificate with the last byte of its signature flipped")
+
 # A certified PPK whose certificate certifies another key (its MAC recomputed: unencrypted v3,
 # HMAC-SHA-256 with an empty key over algorithm, encryption, comment, public and private blob).
+# The certificate is a real one, signed by a throwaway CA (ssh-keygen -s), so that it is its
+# key, not its signature, that is wrong.
+import subprocess
+import tempfile
+with tempfile.TemporaryDirectory() as t:
+    for name in ("ca", "other"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", os.path.join(t, name)],
+                       check=True)
+    subprocess.run(["ssh-keygen", "-q", "-s", os.path.join(t, "ca"), "-I", "another key", "-n", "alice",
+                    os.path.join(t, "other.pub")], check=True)
+    pub = base64.b64decode(open(os.path.join(t, "other-cert.pub")).read().split()[1])
 ppk = open(os.path.join(D, "cert/ed25519-user.ppk3")).read().split("\n")
-other = bytes(b ^ 0x5a for b in f[PK][4:])
-pub = b"".join(replaced(PK, sstr(other)))
 head = ppk[:3]
 comment = head[2].split(": ", 1)[1]
 i = ppk.index(next(l for l in ppk if l.startswith("Private-Lines:")))

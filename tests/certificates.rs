@@ -495,3 +495,123 @@ fn fips_fix_leaves_a_certified_ppk_and_convert_fips_keeps_the_certificate() {
         "{cert}"
     );
 }
+
+/// A certificate line's blob, re-encoded as a line with `blob` (type and comment kept).
+fn with_blob(line: &str, blob: &[u8]) -> String {
+    use base64ct::{Base64, Encoding};
+    let mut words = line.split(' ');
+    let kind = words.next().unwrap();
+    let rest: Vec<&str> = words.skip(1).collect();
+    format!(
+        "{kind} {} {}\n",
+        Base64::encode_string(blob),
+        rest.join(" ")
+    )
+}
+
+fn blob_of(line: &str) -> Vec<u8> {
+    use base64ct::{Base64, Encoding};
+    Base64::decode_vec(line.split(' ').nth(1).unwrap()).unwrap()
+}
+
+/// Where the body's first signed text field is: the last byte of the key ID, else of the first
+/// principal, else the nonce's first byte (a field the signature covers, changed so that the
+/// structure stays well-formed).
+fn signed_byte(blob: &[u8], cert: &keyconv::key::Certificate) -> (usize, &'static str) {
+    let find = |text: &str| {
+        let mut needle = (text.len() as u32).to_be_bytes().to_vec();
+        needle.extend_from_slice(text.as_bytes());
+        blob.windows(needle.len())
+            .position(|w| w == needle)
+            .map(|at| at + needle.len() - 1)
+    };
+    if !cert.key_id.is_empty() {
+        return (find(&cert.key_id).unwrap(), "key id");
+    }
+    if let Some(p) = cert.principals.first() {
+        return (find(p).unwrap(), "principal");
+    }
+    let alg_len = u32::from_be_bytes(blob[..4].try_into().unwrap()) as usize;
+    (4 + alg_len + 4, "nonce")
+}
+
+/// Every certificate of testdata/cert/ (real `ssh-keygen -s` signatures of every CA type) and
+/// every certified PPK verifies; a copy with one byte flipped in a signed field (the key ID or a
+/// principal) and one with a byte flipped in the signature is refused by keyconv — the library
+/// and `inspect`, with one line — and by `ssh-keygen -L` (the oracle agrees).
+#[test]
+fn certificate_signatures_are_verified_as_ssh_keygen_verifies_them() {
+    use std::collections::BTreeMap;
+    let mut per_algorithm: BTreeMap<String, usize> = BTreeMap::new();
+    let dir = common::tempdir();
+    let oracle = have_tool("ssh-keygen");
+    for cert_path in certificates() {
+        let name = cert_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let line = std::fs::read_to_string(&cert_path).unwrap();
+        let key = keyconv::PublicKey::from_openssh(&line)
+            .unwrap_or_else(|e| panic!("{name}: a real certificate is refused: {e}"));
+        let cert = key.data().certificate().unwrap();
+        *per_algorithm
+            .entry(cert.signature_algorithm.clone())
+            .or_default() += 1;
+        let blob = blob_of(&line);
+        let (at, field) = signed_byte(&blob, &cert);
+        let mut body = blob.clone();
+        body[at] ^= 0x01;
+        let mut signature = blob.clone();
+        *signature.last_mut().unwrap() ^= 0x01;
+        for (what, tampered) in [(field, body), ("signature", signature)] {
+            let tampered_line = with_blob(line.trim_end(), &tampered);
+            let err = keyconv::PublicKey::from_openssh(&tampered_line)
+                .expect_err(&format!("{name}: a flipped byte in the {what} is accepted"));
+            assert!(
+                err.to_string()
+                    .contains("certificate signature does not verify with its signing CA key"),
+                "{name} ({what}): {err}"
+            );
+            let file = dir
+                .path()
+                .join(format!("{name}-{}", what.replace(' ', "-")));
+            std::fs::write(&file, &tampered_line).unwrap();
+            let out = run(keyconv().arg("inspect").arg(&file));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{name} ({what}): {stderr}");
+            assert!(
+                stderr.contains("does not verify") && stderr.trim_end().lines().count() == 1,
+                "{name} ({what}): {stderr}"
+            );
+            if oracle {
+                let out = run(Command::new("ssh-keygen").arg("-L").arg("-f").arg(&file));
+                assert!(
+                    !out.status.success(),
+                    "{name} ({what}): ssh-keygen -L accepts the tampered certificate"
+                );
+            }
+        }
+    }
+    let expected: BTreeMap<String, usize> = [
+        ("ecdsa-sha2-nistp256", 1),
+        ("ecdsa-sha2-nistp384", 1),
+        ("ecdsa-sha2-nistp521", 1),
+        ("rsa-sha2-256", 1),
+        ("rsa-sha2-512", 2),
+        ("ssh-dss", 2),
+        ("ssh-ed25519", 2),
+        ("ssh-rsa", 1),
+    ]
+    .into_iter()
+    .map(|(a, n)| (a.to_owned(), n))
+    .collect();
+    assert_eq!(per_algorithm, expected);
+    let pass = keyconv::Passphrase::new(common::passphrase("passphrase"));
+    for (ppk, _) in certified_ppks() {
+        let bytes = std::fs::read(&ppk).unwrap();
+        let file = keyconv::KeyFile::decode(&bytes).unwrap();
+        file.private_key(Some(&pass), &keyconv::KdfLimits::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", ppk.display()));
+    }
+}

@@ -21,10 +21,12 @@
 //! string    signature                            string algorithm, string signature bytes
 //! ```
 //!
-//! keyconv checks the structure as OpenSSH's `cert_parse` does (every nested sequence
-//! well-formed, at most 256 principals, names without NUL bytes, a CA key that is no
-//! certificate, a signature algorithm that fits the CA key) but does not verify the signature:
-//! it converts and describes certificates, it does not trust them.
+//! keyconv checks the certificate as OpenSSH's `cert_parse` does: the structure (every nested
+//! sequence well-formed, at most 256 principals, names without NUL bytes, a CA key that is no
+//! certificate, a signature algorithm that fits the CA key) and the CA's signature over the
+//! blob up to the signature field (`super::signature`), so that a certificate `ssh-keygen -L`
+//! refuses is refused here too. Validity times and principals are not judged: keyconv converts
+//! and describes certificates, it does not authenticate with them.
 
 use crate::encoding::wire::Reader;
 use crate::error::Result;
@@ -152,7 +154,7 @@ impl Certificate {
     pub fn from_blob(blob: &[u8]) -> Result<Certificate> {
         let mut r = Reader::new(blob, crate::format_name::Format::Public);
         let algorithm = r.str("key algorithm")?;
-        let cert = parse_body(&mut r, algorithm)?;
+        let cert = parse_body(&mut r, algorithm, blob)?;
         r.finish("certificate")?;
         Ok(cert)
     }
@@ -193,8 +195,9 @@ pub(crate) fn plain_algorithm(algorithm: &str) -> Option<String> {
     })
 }
 
-/// Reads everything after the algorithm name.
-pub(crate) fn parse_body(r: &mut Reader<'_>, algorithm: &str) -> Result<Certificate> {
+/// Reads everything after the algorithm name, `r` reading `blob` (the whole certificate blob),
+/// and verifies the CA's signature over the blob up to the signature field.
+pub(crate) fn parse_body(r: &mut Reader<'_>, algorithm: &str, blob: &[u8]) -> Result<Certificate> {
     let plain = plain_algorithm(algorithm)
         .ok_or_else(|| r.error(format!("{algorithm} is not a certificate algorithm")))?;
     r.string("certificate nonce")?;
@@ -239,10 +242,16 @@ pub(crate) fn parse_body(r: &mut Reader<'_>, algorithm: &str) -> Result<Certific
     let signature_key = super::read_plain_fields(&mut ca, ca_algorithm)?;
     ca.finish("signing CA key")?;
     signature_key.validate(crate::format_name::Format::Public)?;
+    // The signed bytes: everything before the signature field (cert_parse's `signed_len`).
+    let signed = blob
+        .len()
+        .checked_sub(r.remaining().len())
+        .and_then(|end| blob.get(..end))
+        .ok_or_else(|| r.error("certificate blob and reader disagree"))?;
+    let does_not_verify = r.error("certificate signature does not verify with its signing CA key");
     let signature = r.string("signature")?;
     let mut s = r.nested(signature);
     let signature_algorithm = s.str("signature algorithm")?.to_owned();
-    s.string("signature bytes")?;
     let ca_algorithm = signature_key.algorithm();
     let fits = match ca_algorithm {
         "ssh-rsa" => ["ssh-rsa", "rsa-sha2-256", "rsa-sha2-512"].contains(&&*signature_algorithm),
@@ -252,6 +261,9 @@ pub(crate) fn parse_body(r: &mut Reader<'_>, algorithm: &str) -> Result<Certific
         return Err(r.error(format!(
             "signature algorithm {signature_algorithm} does not fit the {ca_algorithm} CA key"
         )));
+    }
+    if !super::signature::verify(&signature_key, &signature_algorithm, &mut s, signed)? {
+        return Err(does_not_verify);
     }
     Ok(Certificate {
         algorithm: algorithm.to_owned(),
