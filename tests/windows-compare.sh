@@ -42,6 +42,14 @@ run() {
   echo "$rc" >"$out/rc"
 }
 
+# cmp_context A B FILE: 2000 bytes of FILE around the first byte where A and B differ.
+cmp_context() {
+  local at
+  at=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* byte \([0-9]*\),.*/\1/p')
+  [ -n "$at" ] || at=$(($(wc -c <"$1") < $(wc -c <"$2") ? $(wc -c <"$1") : $(wc -c <"$2")))
+  tail -c +"$((at > 1000 ? at - 1000 : 1))" "$3" | head -c 2000
+}
+
 # same LABEL ARGS...: both sides print the same bytes and exit with the same code.
 same() {
   local label=$1; shift
@@ -57,7 +65,10 @@ same() {
   local f
   for f in stdout stderr rc; do
     if ! cmp -s "$dir/linux/$f" "$dir/windows/$f"; then
-      diff <(head -c 4000 "$dir/linux/$f") <(head -c 4000 "$dir/windows/$f") >&2 || true
+      cmp "$dir/linux/$f" "$dir/windows/$f" >&2 || true
+      echo "exit codes: Linux $(cat "$dir/linux/rc"), Windows $(cat "$dir/windows/rc"); sizes: $(wc -c <"$dir/linux/$f"), $(wc -c <"$dir/windows/$f")" >&2
+      diff <(cmp_context "$dir/linux/$f" "$dir/windows/$f" "$dir/linux/$f") \
+        <(cmp_context "$dir/linux/$f" "$dir/windows/$f" "$dir/windows/$f") >&2 || true
       fail "$label: $f differs (keyconv $*)"
     fi
   done
