@@ -14,7 +14,7 @@ set -euo pipefail
 linux=$(realpath "$1")
 exe=$(realpath "$2")
 wine=${WINE:-/usr/lib/wine/wine64}
-for tool in ssh-keygen puttygen openssl "$wine"; do
+for tool in ssh-keygen puttygen openssl perl "$wine"; do
   command -v "$tool" >/dev/null || { echo "windows-compare: $tool is missing" >&2; exit 1; }
 done
 cd "$(dirname "$0")/../testdata"
@@ -42,6 +42,14 @@ run() {
   echo "$rc" >"$out/rc"
 }
 
+# cmp_context A B FILE: 2000 bytes of FILE around the first byte where A and B differ.
+cmp_context() {
+  local at
+  at=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* byte \([0-9]*\),.*/\1/p')
+  [ -n "$at" ] || at=$(($(wc -c <"$1") < $(wc -c <"$2") ? $(wc -c <"$1") : $(wc -c <"$2")))
+  tail -c +"$((at > 1000 ? at - 1000 : 1))" "$3" | head -c 2000
+}
+
 # same LABEL ARGS...: both sides print the same bytes and exit with the same code.
 same() {
   local label=$1; shift
@@ -49,17 +57,34 @@ same() {
   run linux "$dir/linux" "$@"
   run windows "$dir/windows" "$@"
   if [ -n "${SLASHES:-}" ]; then
-    # Paths keyconv made itself (fips-check --recursive) use the platform's separator.
-    sed -i 's#\\#/#g' "$dir/windows/stdout" "$dir/windows/stderr"
+    # Paths keyconv made itself (fips-check --recursive: `.\dir\file`) use the platform's
+    # separator; only those backslashes are turned into slashes (a message may quote `\n`).
+    perl -pi -e 's{\.\\[^\s:"]*}{$& =~ tr|\\|/|r}ge' "$dir/windows/stdout" "$dir/windows/stderr"
   fi
   compared=$((compared + 1))
+  local f
   for f in stdout stderr rc; do
     if ! cmp -s "$dir/linux/$f" "$dir/windows/$f"; then
-      diff <(head -c 4000 "$dir/linux/$f") <(head -c 4000 "$dir/windows/$f") >&2 || true
+      cmp "$dir/linux/$f" "$dir/windows/$f" >&2 || true
+      echo "exit codes: Linux $(cat "$dir/linux/rc"), Windows $(cat "$dir/windows/rc"); sizes: $(wc -c <"$dir/linux/$f"), $(wc -c <"$dir/windows/$f")" >&2
+      diff <(cmp_context "$dir/linux/$f" "$dir/windows/$f" "$dir/linux/$f") \
+        <(cmp_context "$dir/linux/$f" "$dir/windows/$f" "$dir/windows/$f") >&2 || true
       fail "$label: $f differs (keyconv $*)"
     fi
   done
   identical=$((identical + 1))
+}
+
+# private_copy FILE: FILE, a private key the .exe wrote, must not be open to others on the Unix
+# side (Wine turns the owner-only DACL keyconv gives CreateFileW into the mode: its user ACE
+# becomes the owner and group bits, minus the umask; there is no ACE for Everyone, so no bits for
+# others). Prints a 0600 copy for ssh-keygen, which also refuses group bits.
+private_copy() {
+  local mode
+  mode=$(stat -c %a "$1")
+  (( (8#$mode & 8#007) == 0 )) || fail "$1: mode $mode: others may access the .exe's private output"
+  install -m 600 "$1" "$1.0600"
+  echo "$1.0600"
 }
 
 mapfile -t rows < <(tail -n +2 manifest.tsv | awk -F'\t' 'NF >= 6')
@@ -138,7 +163,8 @@ for entry in "${private_plain[@]}"; do
   WINEDEBUG=-all "$wine" "$exe" convert "$file" --to openssh --no-passphrase -o "$out" \
     || fail "convert $file --to openssh -o"
   compared=$((compared + 1))
-  got=$(ssh-keygen -y -f "$out" | cut -d' ' -f1,2)
+  copy=$(private_copy "$out")
+  got=$(ssh-keygen -y -f "$copy" | cut -d' ' -f1,2)
   [ "$got" = "$(cut -d' ' -f1,2 "$key.pub")" ] || fail "ssh-keygen reads another key from $file --to openssh"
   peer=$((peer + 1))
 done
@@ -164,7 +190,8 @@ for key in rsa-2048 ecdsa-256 ed25519 rsa-3072; do
   WINEDEBUG=-all "$wine" "$exe" convert "$key.ppk3-argon2id" --to openssh \
     --passphrase-file passphrase --new-passphrase-file passphrase -o "$out" || fail "convert $key --to openssh"
   compared=$((compared + 1))
-  got=$(ssh-keygen -y -P "$(cat passphrase)" -f "$out" | cut -d' ' -f1,2)
+  copy=$(private_copy "$out")
+  got=$(ssh-keygen -y -P "$(cat passphrase)" -f "$copy" | cut -d' ' -f1,2)
   [ "$got" = "$want" ] || fail "ssh-keygen reads another key from the .exe's encrypted OpenSSH $key"
   peer=$((peer + 1))
   # PKCS#8 (PBES2), also --fips, for openssl.

@@ -15,6 +15,12 @@
 //!   only, as Win32-OpenSSH requires for it.
 //! - Replacing is `MoveFileExW(MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)`: atomic on
 //!   one volume, and the rename is on disk when it returns.
+//! - A descriptor set on an existing file (`authorized_keys`) is given with `SetFileSecurityW`,
+//!   which hands it to the file system as it is, protection flag (`P`) included. For a file,
+//!   which has no children to propagate to, that is what `SetNamedSecurityInfoW` with
+//!   `PROTECTED_DACL_SECURITY_INFORMATION` does on Windows; Wine's `SetNamedSecurityInfoW`
+//!   instead drops the flag and appends the folder's inheritable entries (Everyone included),
+//!   so CI could not see the descriptor through it (README "Windows").
 //! - Security descriptors are written as SDDL strings and parsed by Windows
 //!   (`ConvertStringSecurityDescriptorToSecurityDescriptorW`) rather than assembled ACE by ACE
 //!   by hand: shorter, and the same text the README and the tests show. No crate wraps this
@@ -33,13 +39,11 @@ use windows_sys::Win32::Foundation::{
 };
 use windows_sys::Win32::Security::Authorization::{
     ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
-    SE_FILE_OBJECT, SetNamedSecurityInfoW,
 };
 use windows_sys::Win32::Security::{
-    DACL_SECURITY_INFORMATION, GetSecurityDescriptorDacl, GetSecurityDescriptorOwner,
-    GetTokenInformation, OBJECT_SECURITY_INFORMATION, OWNER_SECURITY_INFORMATION,
-    PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, SECURITY_ATTRIBUTES,
-    TOKEN_QUERY, TOKEN_USER, TokenUser,
+    DACL_SECURITY_INFORMATION, GetSecurityDescriptorOwner, GetTokenInformation,
+    OBJECT_SECURITY_INFORMATION, OWNER_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID,
+    SECURITY_ATTRIBUTES, SetFileSecurityW, TOKEN_QUERY, TOKEN_USER, TokenUser,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     BY_HANDLE_FILE_INFORMATION, CREATE_NEW, CreateFileW, FILE_ATTRIBUTE_NORMAL,
@@ -53,8 +57,7 @@ pub fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     if mode & 0o077 != 0 {
         return OpenOptions::new().write(true).create_new(true).open(path);
     }
-    let sid = current_user_sid()?;
-    let descriptor = SecurityDescriptor::parse(&private_sddl(&sid))?;
+    let descriptor = private_descriptor()?;
     let wide = wide(path.as_os_str())?;
     let attributes = SECURITY_ATTRIBUTES {
         nLength: size_of::<SECURITY_ATTRIBUTES>() as u32,
@@ -157,19 +160,31 @@ pub fn is_administrators_file(path: &Path) -> bool {
 /// the file that will be `destination`: the user's and SYSTEM's, or, for
 /// `administrators_authorized_keys`, SYSTEM's and Administrators' only. Returns the SDDL set.
 pub fn protect_authorized_keys(path: &Path, destination: &Path) -> io::Result<String> {
-    let sddl = if is_administrators_file(destination) {
-        "O:BAD:P(A;;FA;;;SY)(A;;FA;;;BA)".to_owned()
-    } else {
-        let sid = current_user_sid()?;
-        format!("D:P(A;;FA;;;{sid})(A;;FA;;;SY)")
-    };
+    let sddl = authorized_keys_sddl(destination, &current_user_sid()?);
     SecurityDescriptor::parse(&sddl)?.apply(path)?;
     Ok(sddl)
+}
+
+/// The descriptor of a private output, for the user running keyconv (what `create_new` gives
+/// `CreateFileW`).
+fn private_descriptor() -> io::Result<SecurityDescriptor> {
+    SecurityDescriptor::parse(&private_sddl(&current_user_sid()?))
 }
 
 /// The SDDL of a private output owned by `sid`: owner-only, protected.
 fn private_sddl(sid: &str) -> String {
     format!("O:{sid}D:P(A;;FA;;;{sid})")
+}
+
+/// The SDDL of an `authorized_keys` file that will be `destination`, for the user `sid`: the
+/// user and SYSTEM; for `administrators_authorized_keys`, owner Administrators and SYSTEM and
+/// Administrators only. Protected in both cases.
+fn authorized_keys_sddl(destination: &Path, sid: &str) -> String {
+    if is_administrators_file(destination) {
+        "O:BAD:P(A;;FA;;;SY)(A;;FA;;;BA)".to_owned()
+    } else {
+        format!("D:P(A;;FA;;;{sid})(A;;FA;;;SY)")
+    }
 }
 
 /// A security descriptor parsed from SDDL by Windows, freed with `LocalFree`.
@@ -195,41 +210,24 @@ impl SecurityDescriptor {
         Ok(SecurityDescriptor(descriptor))
     }
 
-    /// Sets this descriptor's DACL (protected: inherited ACEs removed) and, when it names one,
-    /// its owner on the file at `path`.
+    /// Gives the file at `path` this descriptor's DACL (protected: the descriptor says so) and,
+    /// when it names one, its owner, with `SetFileSecurityW`: the descriptor reaches the file
+    /// system as it is.
     fn apply(&self, path: &Path) -> io::Result<()> {
-        let (mut present, mut defaulted) = (0, 0);
-        let mut dacl = std::ptr::null_mut();
-        let mut owner: PSID = std::ptr::null_mut();
-        // SAFETY: `self.0` is a valid descriptor; the out-pointers are valid. The DACL and owner
-        // returned point into the descriptor, which lives until after SetNamedSecurityInfoW.
-        unsafe {
-            if GetSecurityDescriptorDacl(self.0, &mut present, &mut dacl, &mut defaulted) == 0
-                || GetSecurityDescriptorOwner(self.0, &mut owner, &mut defaulted) == 0
-            {
-                return Err(io::Error::last_os_error());
-            }
+        let (mut owner, mut defaulted): (PSID, _) = (std::ptr::null_mut(), 0);
+        // SAFETY: `self.0` is a valid descriptor; the out-pointers are valid.
+        if unsafe { GetSecurityDescriptorOwner(self.0, &mut owner, &mut defaulted) } == 0 {
+            return Err(io::Error::last_os_error());
         }
-        let mut what: OBJECT_SECURITY_INFORMATION =
-            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION;
+        let mut what: OBJECT_SECURITY_INFORMATION = DACL_SECURITY_INFORMATION;
         if !owner.is_null() {
             what |= OWNER_SECURITY_INFORMATION;
         }
         let name = wide(path.as_os_str())?;
-        // SAFETY: `name` is NUL-terminated; `owner` and `dacl` are null or point into `self.0`.
-        let status = unsafe {
-            SetNamedSecurityInfoW(
-                name.as_ptr(),
-                SE_FILE_OBJECT,
-                what,
-                owner,
-                std::ptr::null_mut(),
-                dacl,
-                std::ptr::null(),
-            )
-        };
-        if status != 0 {
-            return Err(io::Error::from_raw_os_error(status as i32));
+        // SAFETY: `name` is NUL-terminated and `self.0` a valid descriptor; both outlive the
+        // call.
+        if unsafe { SetFileSecurityW(name.as_ptr(), what, self.0) } == 0 {
+            return Err(io::Error::last_os_error());
         }
         Ok(())
     }
@@ -311,4 +309,179 @@ fn wide(text: &OsStr) -> io::Result<Vec<u16>> {
 /// Local civil time is not looked up on Windows: certificate times are shown in UTC there.
 pub fn local_civil_time(_secs: u64) -> Option<(i64, u32, u32, u32, u32, u32)> {
     None
+}
+
+/// The descriptors keyconv hands to Windows, read back from the binary form `CreateFileW` and
+/// `SetFileSecurityW` receive: control bits, owner, and every ACE (type, flags, mask, SID). Run
+/// under Wine in CI, where this is the only place the exact descriptor can be checked: Wine keeps
+/// no descriptor on a file (README "Windows"), so what `GetNamedSecurityInfoW` reads back there
+/// is derived from the Unix mode (tests/windows.rs).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use windows_sys::Win32::Security::Authorization::ConvertSecurityDescriptorToStringSecurityDescriptorW;
+    use windows_sys::Win32::Security::{
+        ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, GetAce, GetSecurityDescriptorControl,
+        GetSecurityDescriptorDacl, SE_DACL_PRESENT, SE_DACL_PROTECTED,
+    };
+    use windows_sys::Win32::Storage::FileSystem::FILE_ALL_ACCESS;
+
+    /// What a descriptor holds.
+    #[derive(Debug, PartialEq)]
+    struct Described {
+        sddl: String,
+        protected: bool,
+        dacl_present: bool,
+        owner: Option<String>,
+        /// (ACE type, ACE flags, access mask, SID) for each ACE, in order.
+        aces: Vec<(u8, u8, u32, String)>,
+    }
+
+    fn sid_string(sid: PSID) -> String {
+        let mut text: *mut u16 = std::ptr::null_mut();
+        // SAFETY: `sid` points into a live descriptor; `text` is LocalAlloc'ed by Windows.
+        unsafe {
+            assert_ne!(ConvertSidToStringSidW(sid, &mut text), 0);
+            let len = (0..).take_while(|&i| *text.add(i) != 0).count();
+            let s = String::from_utf16_lossy(std::slice::from_raw_parts(text, len));
+            LocalFree(text.cast::<c_void>());
+            s
+        }
+    }
+
+    fn describe(d: &SecurityDescriptor) -> Described {
+        // SAFETY: `d.0` is a valid descriptor for the whole function; every out-pointer is
+        // valid, and what Windows returns points into the descriptor or is LocalFree'd.
+        unsafe {
+            let what = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+            let mut text: *mut u16 = std::ptr::null_mut();
+            assert_ne!(
+                ConvertSecurityDescriptorToStringSecurityDescriptorW(
+                    d.0,
+                    SDDL_REVISION_1,
+                    what,
+                    &mut text,
+                    std::ptr::null_mut()
+                ),
+                0
+            );
+            let len = (0..).take_while(|&i| *text.add(i) != 0).count();
+            let sddl = String::from_utf16_lossy(std::slice::from_raw_parts(text, len));
+            LocalFree(text.cast::<c_void>());
+            let (mut control, mut revision) = (0u16, 0u32);
+            assert_ne!(
+                GetSecurityDescriptorControl(d.0, &mut control, &mut revision),
+                0
+            );
+            let (mut owner, mut defaulted): (PSID, _) = (std::ptr::null_mut(), 0);
+            assert_ne!(
+                GetSecurityDescriptorOwner(d.0, &mut owner, &mut defaulted),
+                0
+            );
+            let (mut present, mut dacl): (_, *mut ACL) = (0, std::ptr::null_mut());
+            assert_ne!(
+                GetSecurityDescriptorDacl(d.0, &mut present, &mut dacl, &mut defaulted),
+                0
+            );
+            let mut aces = Vec::new();
+            if !dacl.is_null() {
+                for i in 0..u32::from((*dacl).AceCount) {
+                    let mut ace: *mut c_void = std::ptr::null_mut();
+                    assert_ne!(GetAce(dacl, i, &mut ace), 0);
+                    let header = &*ace.cast::<ACE_HEADER>();
+                    let allowed = &*ace.cast::<ACCESS_ALLOWED_ACE>();
+                    let sid = std::ptr::addr_of!(allowed.SidStart)
+                        .cast_mut()
+                        .cast::<c_void>();
+                    aces.push((
+                        header.AceType,
+                        header.AceFlags,
+                        allowed.Mask,
+                        sid_string(sid),
+                    ));
+                }
+            }
+            Described {
+                sddl,
+                protected: control & SE_DACL_PROTECTED != 0,
+                dacl_present: control & SE_DACL_PRESENT != 0 && present != 0,
+                owner: (!owner.is_null()).then(|| sid_string(owner)),
+                aces,
+            }
+        }
+    }
+
+    /// ACCESS_ALLOWED_ACE_TYPE, no inheritance flags, FILE_ALL_ACCESS (SDDL `FA`).
+    fn full_access(sid: &str) -> (u8, u8, u32, String) {
+        (0, 0, FILE_ALL_ACCESS, sid.to_owned())
+    }
+
+    fn user() -> String {
+        let sid = current_user_sid().unwrap();
+        // A user's SID (S-1-5-21-domain-RID), never a well-known account.
+        assert!(sid.starts_with("S-1-5-21-"), "{sid}");
+        sid
+    }
+
+    #[test]
+    fn a_private_output_is_created_owner_only_and_protected() {
+        let sid = user();
+        let got = describe(&private_descriptor().unwrap());
+        assert_eq!(
+            got,
+            Described {
+                sddl: format!("O:{sid}D:P(A;;FA;;;{sid})"),
+                protected: true,
+                dacl_present: true,
+                owner: Some(sid.clone()),
+                aces: vec![full_access(&sid)],
+            }
+        );
+    }
+
+    #[test]
+    fn a_user_authorized_keys_file_gets_the_user_and_system() {
+        let sid = user();
+        let path = Path::new(r"C:\Users\alice\.ssh\authorized_keys");
+        let got = describe(&SecurityDescriptor::parse(&authorized_keys_sddl(path, &sid)).unwrap());
+        assert_eq!(
+            got,
+            Described {
+                sddl: format!("D:P(A;;FA;;;{sid})(A;;FA;;;SY)"),
+                protected: true,
+                dacl_present: true,
+                owner: None,
+                aces: vec![full_access(&sid), full_access("S-1-5-18")],
+            }
+        );
+    }
+
+    #[test]
+    fn administrators_authorized_keys_get_system_and_administrators_only() {
+        let sid = user();
+        for name in [
+            r"C:\ProgramData\ssh\administrators_authorized_keys",
+            r"D:\elsewhere\Administrators_Authorized_Keys",
+        ] {
+            let got = describe(
+                &SecurityDescriptor::parse(&authorized_keys_sddl(Path::new(name), &sid)).unwrap(),
+            );
+            assert_eq!(
+                got,
+                Described {
+                    sddl: "O:BAD:P(A;;FA;;;SY)(A;;FA;;;BA)".to_owned(),
+                    protected: true,
+                    dacl_present: true,
+                    owner: Some("S-1-5-32-544".to_owned()),
+                    aces: vec![full_access("S-1-5-18"), full_access("S-1-5-32-544")],
+                },
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn sddl_that_windows_cannot_parse_is_an_error() {
+        assert!(SecurityDescriptor::parse("D:P(A;;FA;;;not-a-sid)").is_err());
+    }
 }
