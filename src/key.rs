@@ -273,13 +273,30 @@ pub struct OpaqueKey {
 
 impl OpaqueKey {
     /// The certificate's fields, when the key is an OpenSSH certificate.
+    ///
+    /// ```
+    /// # let line = include_str!("../testdata/cert/ecdsa-256-host-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let keyconv::PublicKeyData::Opaque(opaque) = key.data() else { panic!("a certificate") };
+    /// assert_eq!(opaque.certificate().unwrap().cert_type, keyconv::key::CertificateType::Host);
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn certificate(&self) -> Option<Certificate> {
         Certificate::from_blob(&self.blob).ok()
     }
 }
 
 impl PublicKeyData {
-    /// The certificate's fields, when the key is an OpenSSH certificate.
+    /// The certificate's fields, when the key is an OpenSSH certificate; `None` for a plain key.
+    ///
+    /// ```
+    /// use keyconv::{KeySpec, PrivateKey, PublicKey};
+    /// # let line = include_str!("../testdata/cert/ed25519-user-cert.pub");
+    /// assert!(PublicKey::from_openssh(line)?.data().certificate().is_some());
+    /// let plain = PrivateKey::generate(KeySpec::Ed25519, "")?;
+    /// assert!(plain.public_key().data().certificate().is_none());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn certificate(&self) -> Option<Certificate> {
         match self {
             PublicKeyData::Opaque(o) => o.certificate(),
@@ -996,6 +1013,15 @@ impl PrivateKey {
     }
 
     /// The OpenSSH certificate of this key the file carried (its comment is the key's).
+    ///
+    /// ```
+    /// # let ppk = include_bytes!("../testdata/cert/ed25519-user.ppk3");
+    /// let key = keyconv::PrivateKey::from_ppk(ppk, None)?;
+    /// let cert = key.certificate().unwrap();
+    /// assert_eq!(cert.data().algorithm(), "ssh-ed25519-cert-v01@openssh.com");
+    /// assert_eq!(cert.comment(), key.comment());
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn certificate(&self) -> Option<&PublicKey> {
         self.certificate.as_ref()
     }

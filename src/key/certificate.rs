@@ -41,6 +41,15 @@ pub const MAX_PRINCIPALS: usize = 256;
 pub const FOREVER: u64 = u64::MAX;
 
 /// Whom a certificate is for.
+///
+/// ```
+/// use keyconv::key::CertificateType;
+/// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+/// let key = keyconv::PublicKey::from_openssh(line)?;
+/// let cert = key.data().certificate().unwrap();
+/// assert_eq!(cert.cert_type, CertificateType::User);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CertificateType {
     /// A user certificate (type 1).
@@ -51,6 +60,10 @@ pub enum CertificateType {
 
 impl CertificateType {
     /// `user` or `host`, as `ssh-keygen -L` prints it.
+    ///
+    /// ```
+    /// assert_eq!(keyconv::key::CertificateType::Host.name(), "host");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             CertificateType::User => "user",
@@ -61,6 +74,15 @@ impl CertificateType {
 
 /// A critical option or extension: its name and its data (the data of the options OpenSSH
 /// defines is one string, or empty).
+///
+/// ```
+/// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+/// let key = keyconv::PublicKey::from_openssh(line)?;
+/// let cert = key.data().certificate().unwrap();
+/// let names: Vec<&str> = cert.critical_options.iter().map(|o| o.name.as_str()).collect();
+/// assert_eq!(names, ["force-command", "source-address"]);
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateOption {
     /// The option's name, e.g. `force-command`, `permit-pty`.
@@ -73,6 +95,15 @@ impl CertificateOption {
     /// The option's data as `ssh-keygen -L` shows it, without the name: `None` for a flag
     /// option it knows (`permit-pty`, `verify-required` …), the value of `force-command` and
     /// `source-address`, else `UNKNOWN OPTION: HEX (len N)` (`UNKNOWN FLAG OPTION` when empty).
+    ///
+    /// ```
+    /// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let cert = key.data().certificate().unwrap();
+    /// assert_eq!(cert.critical_options[0].display_value(true).as_deref(), Some("ls -l /tmp"));
+    /// assert_eq!(cert.extensions[0].display_value(false), None); // permit-X11-forwarding
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn display_value(&self, critical: bool) -> Option<String> {
         const FLAGS: [&str; 6] = [
             "permit-X11-forwarding",
@@ -101,6 +132,15 @@ impl CertificateOption {
     }
 
     /// The data read as one string (how OpenSSH stores an option's value), when it is one.
+    ///
+    /// ```
+    /// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let cert = key.data().certificate().unwrap();
+    /// assert_eq!(cert.critical_options[1].string_value().as_deref(), Some("10.0.0.0/8,192.168.1.0/24"));
+    /// assert_eq!(cert.extensions[0].string_value(), None); // a flag: no data
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn string_value(&self) -> Option<String> {
         let mut r = Reader::new(&self.data, crate::format_name::Format::Public);
         let value = r.string("option value").ok()?;
@@ -110,6 +150,16 @@ impl CertificateOption {
 }
 
 /// A decoded OpenSSH certificate: every field `ssh-keygen -L` shows.
+///
+/// ```
+/// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+/// let key = keyconv::PublicKey::from_openssh(line)?;
+/// let cert = key.data().certificate().unwrap();
+/// assert_eq!((cert.key_id.as_str(), cert.serial), ("alice@example.com", 42));
+/// assert_eq!(cert.principals, ["alice", "bob"]);
+/// assert_eq!(cert.signature_algorithm, "ssh-ed25519");
+/// # Ok::<(), keyconv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {
     /// The certificate algorithm, e.g. `ssh-ed25519-cert-v01@openssh.com`.
@@ -160,16 +210,42 @@ impl Certificate {
     }
 
     /// Whether the certificate is valid forever (`ssh-keygen -L`'s `Valid: forever`).
+    ///
+    /// ```
+    /// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let cert = key.data().certificate().unwrap();
+    /// assert!(!cert.is_valid_forever()); // valid during 2026 only
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn is_valid_forever(&self) -> bool {
         self.valid_after == 0 && self.valid_before == FOREVER
     }
 
     /// The CA key's fingerprint, as `ssh-keygen -L` shows it.
+    ///
+    /// ```
+    /// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let cert = key.data().certificate().unwrap();
+    /// let sha256 = cert.ca_fingerprint(keyconv::FingerprintHash::Sha256);
+    /// assert_eq!(sha256, "SHA256:bdN2hewZ/3v9C9lX/AxNSoPfKwieJOC8aVt1svtMSvA");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn ca_fingerprint(&self, hash: FingerprintHash) -> String {
         fingerprint_of_blob(&fingerprint_blob(&self.signature_key), hash)
     }
 
     /// The certified key's fingerprint (the certificate's own, as `ssh-keygen -l` shows it).
+    ///
+    /// ```
+    /// # let line = include_str!("../../testdata/cert/ed25519-user-cert.pub");
+    /// let key = keyconv::PublicKey::from_openssh(line)?;
+    /// let cert = key.data().certificate().unwrap();
+    /// let sha256 = cert.key_fingerprint(keyconv::FingerprintHash::Sha256);
+    /// assert_eq!(sha256, "SHA256:TSwRcPlsu9H+nGqzcSHhX03kjID3MmZ7IpTm8HdQiRM");
+    /// # Ok::<(), keyconv::Error>(())
+    /// ```
     pub fn key_fingerprint(&self, hash: FingerprintHash) -> String {
         fingerprint_of_blob(&fingerprint_blob(&self.key), hash)
     }
