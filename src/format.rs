@@ -166,8 +166,11 @@ pub(crate) fn cbc_cipher(c: CbcCipher) -> Cipher {
 pub(crate) trait PrivateKeyFile: Send + Sync {
     /// How the file is protected.
     fn protection(&self) -> &Protection;
-    /// The public key, when the file stores it in clear (PPK, OpenSSH, unencrypted PKCS#8/PEM).
-    fn public_key(&self) -> Option<&PublicKey>;
+    /// The public key, when the file stores it in clear (PPK, OpenSSH, unencrypted PKCS#8/PEM);
+    /// by default none, as in the files that keep it encrypted with the private key.
+    fn public_key(&self) -> Option<&PublicKey> {
+        None
+    }
     /// The private key, decrypting with `passphrase` where needed, within `limits`.
     fn private_key(
         &self,

@@ -9,20 +9,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{have_tool, keyconv, run, stderr, stdout, tempdir, testdata};
-
-/// The key types of the corpus that ssh-keygen knows (it has no Ed448).
-const SSH_KEYS: [&str; 9] = [
-    "rsa-1024",
-    "rsa-2048",
-    "rsa-3072",
-    "rsa-4096",
-    "dsa-1024",
-    "ecdsa-256",
-    "ecdsa-384",
-    "ecdsa-521",
-    "ed25519",
-];
+use common::{SSH_KEYGEN_KEYS, have_tool, keyconv, run, stderr, stdout, tempdir, testdata};
 
 #[test]
 fn output_dash_is_standard_output() {
@@ -351,7 +338,7 @@ fn fingerprints_are_byte_identical_to_ssh_keygen() {
         (&["-lv", "-E", "sha512"], &["-v", "-E", "sha512"]),
     ];
     let mut compared = 0;
-    for key in SSH_KEYS {
+    for key in SSH_KEYGEN_KEYS {
         // ssh-keygen -l of an OpenSSH private key prints "no comment" (it reads only the
         // file's public section); keyconv prints the key's comment, so the private key is
         // compared with what ssh-keygen prints for the .pub of the same key and comment.

@@ -158,17 +158,7 @@ fn public_prints_ssh_keygens_line_for_every_rendering() {
 fn rfc4716_output_is_read_by_ssh_keygen_and_fingerprints_match() {
     assert!(have_tool("ssh-keygen"));
     let dir = tempdir();
-    for key in [
-        "rsa-1024",
-        "rsa-2048",
-        "rsa-3072",
-        "rsa-4096",
-        "dsa-1024",
-        "ecdsa-256",
-        "ecdsa-384",
-        "ecdsa-521",
-        "ed25519",
-    ] {
+    for key in common::SSH_KEYGEN_KEYS {
         let pub_file = testdata().join(format!("{key}.pub"));
         let out = dir.path().join(format!("{key}.rfc"));
         convert(&pub_file, "rfc4716", &out, None, &[]);

@@ -280,10 +280,6 @@ impl PrivateKeyFile for EncryptedFile {
         &self.protection
     }
 
-    fn public_key(&self) -> Option<&PublicKey> {
-        None
-    }
-
     fn private_key(
         &self,
         passphrase: Option<&Passphrase>,

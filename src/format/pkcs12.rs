@@ -44,7 +44,7 @@ use crate::encoding::oid;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::pkcs8::{self, pbe};
 use crate::format::{Format, PrivateKeyFile};
-use crate::key::{PrivateKey, PublicKey};
+use crate::key::PrivateKey;
 use crate::passphrase::Passphrase;
 use crate::protection::{KdfLimits, MAX_PBE_ITERATIONS, MAX_PBKDF2_ITERATIONS, Protection};
 
@@ -527,10 +527,6 @@ impl Pkcs12File {
 impl PrivateKeyFile for Pkcs12File {
     fn protection(&self) -> &Protection {
         &self.protection
-    }
-
-    fn public_key(&self) -> Option<&PublicKey> {
-        None
     }
 
     fn private_key(

@@ -37,7 +37,7 @@ use crate::encoding::{pem as armour, text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::der_keys::{self, KeyAlgorithm};
 use crate::format::{Format, PlainKeyFile, PrivateKeyFile};
-use crate::key::{PrivateKey, PublicKey, PublicKeyData, SecretBytes, SecretKeyData};
+use crate::key::{PrivateKey, PublicKeyData, SecretBytes, SecretKeyData};
 use crate::passphrase::Passphrase;
 use crate::protection::{Cipher, Kdf, KdfLimits, Protection};
 
@@ -229,10 +229,6 @@ struct EncryptedFile {
 impl PrivateKeyFile for EncryptedFile {
     fn protection(&self) -> &Protection {
         &self.protection
-    }
-
-    fn public_key(&self) -> Option<&PublicKey> {
-        None
     }
 
     fn private_key(

@@ -82,10 +82,6 @@ impl PrivateKeyFile for EncryptedFile {
         &self.protection
     }
 
-    fn public_key(&self) -> Option<&PublicKey> {
-        None
-    }
-
     fn private_key(&self, passphrase: Option<&Passphrase>, _: &KdfLimits) -> Result<PrivateKey> {
         let passphrase = passphrase.ok_or(Error::new(ErrorKind::PassphraseRequired))?;
         let mut plain = Zeroizing::new(self.ciphertext.clone());

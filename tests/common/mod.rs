@@ -20,6 +20,9 @@ pub const KEYS: [&str; 10] = [
     "ed448",
 ];
 
+/// The keys of the corpus that ssh-keygen knows: all of [`KEYS`] but Ed448 (the last).
+pub const SSH_KEYGEN_KEYS: &[&str] = KEYS.split_last().unwrap().1;
+
 /// `testdata/` of this crate.
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
